@@ -1,0 +1,37 @@
+# The two commands a newcomer needs: `make lab` and `make test`. Each target is a line or two.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-from-pyproject
+
+.PHONY: setup system-parts lab test grade bench lint clean-venv
+
+setup: $(STAMP) system-parts
+
+# Reinstall only when pyproject.toml changed (or the venv is missing).
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[dev]'
+	touch $@
+
+system-parts:
+	@bash deploy/install-system-parts.sh
+
+lab: setup
+	$(PY) -m sociallearning.lab
+
+test: setup
+	$(PY) -m pytest -q
+
+grade: setup
+	$(PY) -m autograder selfgrade
+
+bench: setup
+	$(PY) -m benchmarks
+
+lint: setup
+	$(PY) -m ruff check .
+	$(PY) -m sociallearning.notebooks check course exercises
+
+clean-venv:
+	rm -rf $(VENV)

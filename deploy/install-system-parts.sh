@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Installs the system parts that some tests and the JupyterHub path need:
+# Debian's chromium (browser tests), bubblewrap (the grading sandbox) and
+# configurable-http-proxy from npm (JupyterHub). Safe to run again: it only
+# installs what is missing. Elsewhere it says what to install and carries on;
+# the tests that need a missing part skip and name it.
+set -euo pipefail
+
+missing_apt=()
+command -v chromium >/dev/null 2>&1 || missing_apt+=(chromium)
+command -v bwrap >/dev/null 2>&1 || missing_apt+=(bubblewrap)
+command -v npm >/dev/null 2>&1 || missing_apt+=(nodejs npm)
+need_chp=0
+command -v configurable-http-proxy >/dev/null 2>&1 || need_chp=1
+
+if [ ${#missing_apt[@]} -eq 0 ] && [ $need_chp -eq 0 ]; then
+  exit 0
+fi
+
+if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+  if [ ${#missing_apt[@]} -gt 0 ]; then
+    echo "Installing system packages: ${missing_apt[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq --no-install-recommends "${missing_apt[@]}" >/dev/null
+  fi
+  if [ $need_chp -eq 1 ]; then
+    echo "Installing configurable-http-proxy (npm)"
+    npm install -g --silent --no-fund --no-audit configurable-http-proxy >/dev/null
+  fi
+else
+  echo "Some optional system parts are missing; the tests that need them will skip."
+  [ ${#missing_apt[@]} -gt 0 ] && echo "  Install with your package manager: ${missing_apt[*]}"
+  [ $need_chp -eq 1 ] && echo "  Install with npm: npm install -g configurable-http-proxy"
+fi
+exit 0

@@ -1,0 +1,39 @@
+"""`make lab`: prepare the learner's my-work/ folder, then open the course in JupyterLab."""
+
+import os
+import sys
+from pathlib import Path
+
+from sociallearning.paths import course_home
+
+FIRST_MODULE = Path("course") / "00_start_here.ipynb"
+
+
+def lab_command(home: Path, *, as_root: bool, has_display: bool) -> list[str]:
+    """The jupyter lab command line: opens the first module, or course/ until it exists."""
+    start = FIRST_MODULE if (home / FIRST_MODULE).exists() else Path("course")
+    command = [sys.executable, "-m", "jupyter", "lab", f"--ServerApp.root_dir={home}"]
+    if not has_display:
+        # Headless machine: don't try to open a browser; jupyter prints the URL instead.
+        command.append("--no-browser")
+    if as_root:
+        command.append("--allow-root")
+    command.append(str(start))
+    return command
+
+
+def main() -> None:
+    home = course_home()
+    from sociallearning import workspace
+
+    workspace.main(["prepare"])
+    has_display = bool(os.environ.get("DISPLAY") or sys.platform in ("darwin", "win32"))
+    as_root = hasattr(os, "geteuid") and os.geteuid() == 0
+    command = lab_command(home, as_root=as_root, has_display=has_display)
+    print("Opening the course:", " ".join(command[2:]), flush=True)
+    os.chdir(home)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,44 @@
+"""Read exercise source notebooks for tests: their solution code and their test cells."""
+
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "exercises" / "source"
+
+
+def exercise_names() -> list[str]:
+    return sorted(p.name for p in SOURCE.iterdir() if (p / f"{p.name}.ipynb").exists())
+
+
+def source_notebook(name: str) -> nbformat.NotebookNode:
+    return nbformat.read(SOURCE / name / f"{name}.ipynb", as_version=4)
+
+
+def cell_info(cell) -> dict:
+    return cell.get("metadata", {}).get("nbgrader", {})
+
+
+def solution_namespace(name: str) -> dict:
+    """Run the setup cell and every solution code cell, in order, in a fresh namespace."""
+    namespace: dict = {"__name__": f"exercise_{name}"}
+    for cell in source_notebook(name).cells:
+        info = cell_info(cell)
+        if cell.cell_type != "code" or info.get("grade"):
+            continue
+        exec(compile(cell.source, f"<{name}:{info.get('grade_id', '?')}>", "exec"), namespace)
+    return namespace
+
+
+def test_cells(name: str) -> list[tuple[str, str]]:
+    """(grade_id, source) of each autograded test cell."""
+    return [
+        (cell_info(cell)["grade_id"], cell.source)
+        for cell in source_notebook(name).cells
+        if cell.cell_type == "code" and cell_info(cell).get("grade")
+    ]
+
+
+# Test modules import this helper by name; keep pytest from collecting it as a test.
+test_cells.__test__ = False

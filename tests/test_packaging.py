@@ -1,0 +1,85 @@
+"""The set-up files agree with each other, and `make lab` builds the right command."""
+
+import re
+import tomllib
+from pathlib import Path
+
+import yaml
+from packaging.requirements import Requirement
+
+from sociallearning.lab import lab_command
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def pyproject_requirements(text: str) -> dict[str, str]:
+    project = tomllib.loads(text)["project"]
+    requirements = [Requirement(text) for text in project["dependencies"]]
+    return {req.name.lower(): str(req.specifier) for req in requirements}
+
+
+def conda_requirements(text: str) -> dict[str, str]:
+    environment = yaml.safe_load(text)
+    found = {}
+    for entry in environment["dependencies"]:
+        if not isinstance(entry, str) or entry.split(">")[0] in ("python", "pip"):
+            continue
+        req = Requirement(entry)
+        found[req.name.lower()] = str(req.specifier)
+    return found
+
+
+PYPROJECT = (ROOT / "pyproject.toml").read_text()
+ENVIRONMENT = (ROOT / "environment.yml").read_text()
+
+
+def test_environment_yml_lists_the_same_packages_as_pyproject():
+    assert conda_requirements(ENVIRONMENT) == pyproject_requirements(PYPROJECT)
+
+
+def test_every_environment_line_says_which_module_needs_it():
+    lines = ENVIRONMENT.splitlines()
+    for name in conda_requirements(ENVIRONMENT):
+        [line] = [line for line in lines if re.match(rf"\s+- {re.escape(name)}\b", line)]
+        assert "#" in line, f"environment.yml: say which module needs {name!r}"
+
+
+def test_sync_check_notices_a_changed_pin_and_a_missing_package():
+    """The comparison above can fail."""
+    changed_pin = ENVIRONMENT.replace("pandas>=2", "pandas>=1")
+    assert conda_requirements(changed_pin) != pyproject_requirements(PYPROJECT)
+    missing = ENVIRONMENT.replace("  - tweepy>=4,<5", "")
+    assert conda_requirements(missing) != pyproject_requirements(PYPROJECT)
+
+
+def test_makefile_has_the_readme_targets():
+    makefile = (ROOT / "Makefile").read_text()
+    for target in ("setup", "lab", "test", "grade", "bench", "lint"):
+        assert re.search(rf"^{target}:", makefile, re.M), f"Makefile lacks `{target}`"
+
+
+def test_ci_runs_the_readme_test_command():
+    ci = (ROOT / ".ci" / "run").read_text()
+    readme = (ROOT / "README.md").read_text()
+    assert "make test" in ci and "make test" in readme
+
+
+def test_lab_adds_allow_root_only_for_root(tmp_path):
+    as_user = lab_command(tmp_path, as_root=False, has_display=True)
+    as_root = lab_command(tmp_path, as_root=True, has_display=True)
+    assert "--allow-root" not in as_user
+    assert "--allow-root" in as_root
+
+
+def test_lab_prints_url_instead_of_opening_a_browser_when_headless(tmp_path):
+    assert "--no-browser" in lab_command(tmp_path, as_root=False, has_display=False)
+    assert "--no-browser" not in lab_command(tmp_path, as_root=False, has_display=True)
+
+
+def test_lab_opens_the_first_module_once_it_exists(tmp_path):
+    assert lab_command(tmp_path, as_root=False, has_display=False)[-1] == "course"
+    (tmp_path / "course").mkdir()
+    (tmp_path / "course" / "00_start_here.ipynb").write_text("{}")
+    assert lab_command(tmp_path, as_root=False, has_display=False)[-1].endswith(
+        "00_start_here.ipynb"
+    )
