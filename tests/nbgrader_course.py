@@ -1,13 +1,15 @@
 """A throwaway nbgrader course for tests: generate, submit and autograde with nbgrader itself."""
 
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+from exercise_helpers import SOURCE
 from nbgrader.api import Gradebook
 
-from exercise_helpers import SOURCE
+VENV_BIN = Path(sys.executable).parent
 
 
 class Course:
@@ -28,6 +30,8 @@ class Course:
             cwd=self.root,
             capture_output=True,
             text=True,
+            # nbgrader runs helpers such as alembic by name: find the venv's own.
+            env={**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"},
         )
         assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stderr}"
         return result

@@ -25,7 +25,8 @@ def test_module_runs_top_to_bottom(path, tmp_path):
     assert not [out for out in outputs if out.output_type == "error"]
     images = [out for out in outputs if "image/png" in out.get("data", {})]
     assert images, "a module shows at least one plot"
-    widgets = [out for out in outputs if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    widget_mime = "application/vnd.jupyter.widget-view+json"
+    widgets = [out for out in outputs if widget_mime in out.get("data", {})]
     assert widgets, "a module shows at least one ipywidgets control"
 
 

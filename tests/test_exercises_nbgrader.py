@@ -3,7 +3,6 @@ the untouched release notebook earns none."""
 
 import nbformat
 import pytest
-
 from exercise_helpers import cell_info, exercise_names, source_notebook
 from nbgrader_course import Course
 

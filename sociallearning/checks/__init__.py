@@ -1,0 +1,1 @@
+"""Checks that the exercise test cells run: one module per exercise."""
