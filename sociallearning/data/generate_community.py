@@ -23,6 +23,8 @@ BOTS = {DIGEST_BOT: "Weekly Digest (bot)", HELPER_BOT: "Community Helper (bot)"}
 
 HUMAN_ROOTS_PER_SCALE = 4_400  # expected human thread starters at scale 1
 ACTIVE_SHARE = 0.10  # members who ever post (the "9" and the "1" of 90-9-1)
+ONE_OFF_SHARE = 0.7  # of the light tier try it for a week after joining, then stop
+ONE_OFF_DAYS = 7
 CHAMPIONS_PER_SCALE = 6
 TREND_SETTERS_PER_SCALE = 2
 CHAMPION_REPLY_WEIGHT = 15.0  # champions' pull on replies in their home communities
@@ -30,7 +32,7 @@ CHAMPION_ROOT_WEIGHT = 2.0
 CHAMPION_HOMES = 3  # thriving communities each champion answers in
 TREND_SETTER_ROOT_WEIGHT = 10.0
 TREND_SETTER_REPLY_BOOST = 3.0  # their threads draw this many times more replies
-HELPER_BOT_SHARE = 0.4  # of human threads get an automatic reply within seconds
+HELPER_BOT_SHARE = 0.6  # of human threads get an automatic reply within seconds
 HELPER_BOT_MEDIAN_SECONDS = 20.0
 FOLLOW_UP_GAP_HOURS = 3.0  # median gap between later replies in a thread
 WEEKDAY_FACTOR = np.array([1.0, 1.08, 1.08, 1.0, 0.85, 0.22, 0.15])  # Monday .. Sunday
@@ -255,6 +257,10 @@ def build_community(rng: np.random.Generator, org: Org, scale: float) -> Communi
     order = np.lexsort((person_of, comm_of))
     person_of, comm_of, joined, high, is_forced = (
         a[order] for a in (person_of, comm_of, joined, high, is_forced))
+    # Those who try and stop: their memberships go quiet a few days after they join.
+    one_off = active & (rng.random(n_people) < ONE_OFF_SHARE)
+    one_off[owners_arr] = False
+    high = np.where(one_off[person_of], np.minimum(high, joined + ONE_OFF_DAYS * DAY), high)
     is_champion = np.isin(person_of, champions)
     m_root_w = root_w[person_of]
     m_reply_w = np.where(is_champion & is_forced, CHAMPION_REPLY_WEIGHT, reply_w[person_of])
