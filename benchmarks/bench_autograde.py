@@ -25,7 +25,7 @@ import nbformat
 from nbgrader.api import Gradebook
 
 from autograder.batch import autograde
-from autograder.course import Course, exercises_source, init_course
+from autograder.course import Course, init_course
 from autograder.notebook_repair import is_answer, nbgrader_info
 
 

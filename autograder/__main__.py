@@ -1,0 +1,102 @@
+"""Command line: `python -m autograder {init,autograde,selfgrade} ...`."""
+
+import argparse
+import sys
+from pathlib import Path
+
+from autograder.course import CourseError
+from autograder.sandbox import UNSAFE_FLAG, Limits, SandboxUnavailable, check_sandbox
+
+
+def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
+    defaults = Limits()
+    group = parser.add_argument_group("sandbox limits (per notebook)")
+    group.add_argument("--memory-mb", type=int, default=defaults.memory_mb)
+    group.add_argument("--max-processes", type=int, default=defaults.max_processes)
+    group.add_argument("--max-file-mb", type=int, default=defaults.max_file_mb)
+    group.add_argument("--cell-timeout", type=int, default=defaults.cell_seconds,
+                       help="seconds per cell before it is interrupted")
+    group.add_argument("--notebook-timeout", type=int, default=defaults.notebook_seconds,
+                       help="seconds of wall time per notebook before it is stopped")
+    group.add_argument("--output-kb", type=int, default=defaults.output_kb)
+    group.add_argument(UNSAFE_FLAG, dest="unsafe", action="store_true",
+                       help="run student code WITHOUT the sandbox, with your own rights "
+                            "(only where the sandbox cannot run; at your own risk)")
+
+
+def _limits(args) -> Limits:
+    return Limits(memory_mb=args.memory_mb, max_processes=args.max_processes,
+                  max_file_mb=args.max_file_mb, cell_seconds=args.cell_timeout,
+                  notebook_seconds=args.notebook_timeout, output_kb=args.output_kb)
+
+
+def _use_sandbox(args) -> bool:
+    """True when the sandbox works; with the unsafe flag, False (said out loud)."""
+    if args.unsafe:
+        print("WARNING: grading WITHOUT the sandbox (--unsafe-no-sandbox): student code runs "
+              "with your rights, files and network.", file=sys.stderr)
+        return False
+    check_sandbox()
+    return True
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    init = commands.add_parser("init", help="create an nbgrader course from exercises/source")
+    init.add_argument("course_dir", type=Path)
+    init.add_argument("--course-id", required=True)
+    init.add_argument("--exchange", type=Path, default=None,
+                      help="nbgrader exchange folder (default: nbgrader's own)")
+    init.add_argument("--source", type=Path, default=None,
+                      help="exercises folder (default: this course's exercises/source)")
+
+    grade = commands.add_parser("autograde", help="grade all submissions, in parallel, sandboxed")
+    grade.add_argument("assignment")
+    grade.add_argument("--course", type=Path, required=True, help="the course folder")
+    grade.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
+    grade.add_argument("--student", nargs="+", default=None, help="grade only these students")
+    _add_sandbox_options(grade)
+
+    selfgrade = commands.add_parser("selfgrade", help="grade your own work in my-work/")
+    selfgrade.add_argument("--work", type=Path, default=None,
+                           help="your exercises folder (default: my-work)")
+    selfgrade.add_argument("--jobs", type=int, default=None)
+    _add_sandbox_options(selfgrade)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "init":
+            from autograder.course import init_course
+
+            names = init_course(args.course_dir, args.course_id, args.source, args.exchange)
+            print(f"Course {args.course_id!r} created in {args.course_dir.resolve()} with "
+                  f"{len(names)} assignment(s): {', '.join(names)}.\nNext: cd there and run "
+                  f"`nbgrader generate_assignment {names[0]}`.")
+            return 0
+        if args.command == "autograde":
+            from autograder.batch import autograde, summary_table
+            from autograder.course import Course
+
+            course = Course.open(args.course)
+            rows = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
+                             limits=_limits(args), use_sandbox=_use_sandbox(args))
+            print(summary_table(rows))
+            return 0
+        if args.command == "selfgrade":
+            from autograder.selfgrade import selfgrade
+
+            return selfgrade(args.work, jobs=args.jobs, limits=_limits(args),
+                             use_sandbox=_use_sandbox(args))
+    except (CourseError, SandboxUnavailable) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""An nbgrader course folder: create one from exercises/source, and find things in it.
+
+The layout is nbgrader's own (source/, release/, submitted/, autograded/, feedback/,
+gradebook.db, nbgrader_config.py), so every nbgrader command works inside it.
+"""
+
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.coursedir import CourseDirectory
+from traitlets.config.loader import PyFileConfigLoader
+
+from sociallearning.paths import course_home
+
+CONFIG_NAME = "nbgrader_config.py"
+# Feedback never shows hidden test source (nbgrader issues #917 and #1363).
+FEEDBACK_PREPROCESSORS = [
+    "nbgrader.preprocessors.GetGrades",
+    "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+    "autograder.feedback.HideHiddenTests",
+]
+
+
+class CourseError(RuntimeError):
+    """A problem with the course folder; str() says what to do."""
+
+
+def exercises_source() -> Path:
+    return course_home() / "exercises" / "source"
+
+
+def config_text(root: Path, course_id: str, exchange: Path | None) -> str:
+    lines = [
+        "# nbgrader configuration for this course (made by `python -m autograder init`).",
+        "c = get_config()  # noqa: F821",
+        f"c.CourseDirectory.course_id = {course_id!r}",
+        f"c.CourseDirectory.root = {str(root)!r}",
+        "# Exercises import sociallearning and read the sample data; allow for a slow start.",
+        "c.Execute.timeout = 120",
+        "# Feedback shows visible tests and results only, never hidden test source.",
+        f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
+    ]
+    if exchange is not None:
+        lines.append(f"c.Exchange.root = {str(exchange)!r}")
+    return "\n".join(lines) + "\n"
+
+
+def init_course(root: Path, course_id: str, source: Path | None = None,
+                exchange: Path | None = None) -> list[str]:
+    """Create the course folder; returns the assignment names. Never overwrites a course."""
+    source = source or exercises_source()
+    root = root.expanduser().resolve()
+    if (root / CONFIG_NAME).exists() or (root / "source").exists():
+        raise CourseError(
+            f"{root} already holds a course ({CONFIG_NAME} or source/ exists); "
+            "nothing was changed. Pick a new folder, or remove the old course first."
+        )
+    if root.exists() and any(root.iterdir()):
+        raise CourseError(f"{root} is not empty; nothing was changed. Pick an empty or new folder.")
+    names = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file()) \
+        if source.is_dir() else []
+    if not names:
+        raise CourseError(f"no exercises found in {source} (expected <name>/<name>.ipynb).")
+    if not course_id.replace("-", "").replace("_", "").isalnum():
+        raise CourseError(f"course id {course_id!r}: use letters, digits, '-' and '_' only.")
+    root.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copytree(source / name, root / "source" / name,
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+    if exchange is not None:
+        exchange = exchange.expanduser().resolve()
+        exchange.mkdir(parents=True, exist_ok=True)
+        exchange.chmod(0o777)
+    (root / CONFIG_NAME).write_text(config_text(root, course_id, exchange))
+    return names
+
+
+@dataclass
+class Course:
+    """Paths in an existing course folder, as nbgrader's own configuration gives them."""
+
+    root: Path
+    coursedir: CourseDirectory
+
+    @classmethod
+    def open(cls, root: Path) -> "Course":
+        root = root.expanduser().resolve()
+        if not (root / CONFIG_NAME).is_file():
+            raise CourseError(
+                f"{root} is not a course folder (no {CONFIG_NAME}). Create one with "
+                f"`python -m autograder init {root} --course-id ID`."
+            )
+        config = PyFileConfigLoader(CONFIG_NAME, path=str(root)).load_config()
+        coursedir = CourseDirectory(config=config)
+        coursedir.root = str(root)
+        return cls(root, coursedir)
+
+    @property
+    def db_url(self) -> str:
+        return self.coursedir.db_url
+
+    def path(self, kind: str, student: str, assignment: str) -> Path:
+        directory = getattr(self.coursedir, f"{kind}_directory")
+        return Path(self.coursedir.format_path(directory, student, assignment))
+
+    def release_notebook(self, assignment: str, notebook: str) -> Path:
+        return self.path("release", ".", assignment) / f"{notebook}.ipynb"
+
+    def submitted_students(self, assignment: str) -> list[str]:
+        submitted = Path(self.coursedir.root) / self.coursedir.submitted_directory
+        if not submitted.is_dir():
+            return []
+        return sorted(p.name for p in submitted.iterdir() if (p / assignment).is_dir())
+
+    def report_csv(self, assignment: str) -> Path:
+        return self.root / "reports" / assignment / "autograde.csv"

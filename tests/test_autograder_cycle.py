@@ -1,0 +1,106 @@
+"""The instructor's whole cycle with nbgrader's real commands and a local exchange:
+init, generate, release, fetch and submit as students, collect, autograde (ours),
+generate feedback, export; the exported grades are checked."""
+
+import csv
+import shutil
+
+import autograder_demo as demo
+import nbformat
+import pytest
+
+from autograder.sandbox import SandboxUnavailable, check_sandbox
+
+pytestmark = pytest.mark.slow
+
+
+def sandbox_flags() -> list[str]:
+    try:
+        check_sandbox()
+        return []
+    except SandboxUnavailable:
+        return ["--unsafe-no-sandbox"]
+
+
+@pytest.fixture(scope="module")
+def cycle(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("cycle")
+    exercises = demo.write_source(tmp / "exercises")
+    course, exchange = tmp / "course", tmp / "exchange"
+    made = demo.autograder("init", str(course), "--course-id", "demo-course",
+                           "--exchange", str(exchange), "--source", str(exercises))
+    assert made.returncode == 0, made.stderr
+    again = demo.autograder("init", str(course), "--course-id", "demo-course",
+                            "--source", str(exercises))
+
+    demo.nbgrader(course, "generate_assignment", demo.NAME)
+    demo.nbgrader(course, "release_assignment", demo.NAME)
+    student_side = [f"--Exchange.root={exchange}", "--course", "demo-course"]
+    answers = {"alice": ("count_posts", "top_name"), "bob": ("count_posts",), "carol": ()}
+    for student, solved in answers.items():
+        home = tmp / "students" / student
+        home.mkdir(parents=True)
+        demo.nbgrader(home, "fetch_assignment", demo.NAME, *student_side)
+        path = home / demo.NAME / f"{demo.NAME}.ipynb"
+        nbformat.write(demo.solve(nbformat.read(path, 4), solved), path)
+        demo.nbgrader(home, "submit", demo.NAME, *student_side,
+                      f"--CourseDirectory.student_id={student}")
+    demo.nbgrader(course, "collect", demo.NAME)
+
+    graded = demo.autograder("autograde", demo.NAME, "--course", str(course), "--jobs", "2",
+                             *sandbox_flags())
+    assert graded.returncode == 0, graded.stderr
+    demo.nbgrader(course, "generate_feedback", demo.NAME)
+    demo.nbgrader(course, "export", f"--to={tmp / 'grades.csv'}")
+    return {"course": course, "again": again, "graded": graded, "answers": answers,
+            "grades": list(csv.DictReader((tmp / "grades.csv").open())),
+            "report": list(csv.DictReader(
+                (course / "reports" / demo.NAME / "autograde.csv").open()))}
+
+
+def expected_score(solved: tuple[str, ...]) -> int:
+    """Points of the test cells whose answer the student filled in (from the source)."""
+    test_of = {"count_posts": "test_count_posts", "top_name": "test_top_name"}
+    # top_name's solution calls count_posts, so it passes only with both answers.
+    passing = [test_of[a] for a in solved if a != "top_name" or "count_posts" in solved]
+    return sum(demo.TESTS[t][1] for t in passing)
+
+
+def test_init_refuses_to_clobber_a_course(cycle):
+    assert cycle["again"].returncode != 0
+    assert "already holds a course" in cycle["again"].stderr
+    assert (cycle["course"] / "source" / demo.NAME / f"{demo.NAME}.ipynb").exists()
+
+
+def test_exported_grades_are_the_honest_scores(cycle):
+    grades = {row["student_id"]: row for row in cycle["grades"]}
+    assert set(grades) == set(cycle["answers"])
+    for student, solved in cycle["answers"].items():
+        assert float(grades[student]["score"]) == expected_score(solved)
+        assert float(grades[student]["max_score"]) == demo.automatic_points() + \
+            demo.REFLECTION_POINTS
+
+
+def test_report_csv_has_a_row_per_student(cycle):
+    report = {row["student_id"]: row for row in cycle["report"]}
+    assert list(cycle["report"][0]) == ["student_id", "status", "score", "max_score", "reason"]
+    assert set(report) == set(cycle["answers"])
+    for student, solved in cycle["answers"].items():
+        assert report[student]["status"] == "graded"
+        assert float(report[student]["score"]) == expected_score(solved)
+    assert "graded, 0 failed" in cycle["graded"].stdout
+
+
+def test_feedback_shows_visible_tests_but_never_hidden_ones(cycle):
+    for student in cycle["answers"]:
+        html = (cycle["course"] / "feedback" / student / demo.NAME / f"{demo.NAME}.html")
+        text = html.read_text()
+        assert "count each name once per post" in text
+        assert demo.HIDDEN_TEXT not in text
+        assert "hidden tests are not shown" in text
+
+
+def test_autograded_notebooks_keep_the_full_tests_for_the_instructor(cycle):
+    path = cycle["course"] / "autograded" / "alice" / demo.NAME / f"{demo.NAME}.ipynb"
+    assert demo.HIDDEN_TEXT in path.read_text()
+    shutil.rmtree(cycle["course"] / "reports")  # the report is rewritten on each run

@@ -1,0 +1,288 @@
+"""Submissions that tamper, break or attack the grader, graded in one parallel batch.
+
+Each ends `graded` with only the points its honest answers earn, or `failed` with a
+reason, and every other submission in the batch is still graded. Expected points come
+from the demo exercise's cell points (autograder_demo.TESTS)."""
+
+import copy
+import csv
+import os
+import secrets
+import socket
+import threading
+from pathlib import Path
+
+import autograder_demo as demo
+import nbformat
+import pytest
+
+from autograder import sandbox
+
+pytestmark = pytest.mark.slow
+
+COUNT, TOP = demo.TESTS["test_count_posts"][1], demo.TESTS["test_top_name"][1]
+ALL = COUNT + TOP
+MAX = ALL + demo.REFLECTION_POINTS
+
+HOOKS_EXC = """\
+import sys
+get_ipython().set_custom_exc((BaseException,), lambda *args, **kwargs: None)
+sys.excepthook = lambda *args: None"""
+HOOKS_TRANSFORM = """\
+import ast
+get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
+class Silence(ast.NodeTransformer):
+    def visit_Assert(self, node):
+        return ast.Pass()
+get_ipython().ast_transformers.append(Silence())"""
+PATCHED = """\
+import builtins, sys, types
+from sociallearning import feedback
+feedback.expect = lambda *args, **kwargs: None
+fake = types.ModuleType("sociallearning.feedback")
+fake.expect = lambda *args, **kwargs: None
+sys.modules["sociallearning.feedback"] = fake
+builtins.type = lambda value: str"""
+ANYTHING = {
+    "count_posts": """\
+class Anything:
+    def __eq__(self, other):
+        return True
+def count_posts(names):
+    return Anything()""",
+    "top_name": """\
+from unittest import mock
+def top_name(names):
+    return mock.ANY""",
+}
+WARNS = {"count_posts": demo.SOLUTIONS["count_posts"].replace(
+    "    counts = {}", "    import sys\n    print('DeprecationWarning: demo', file=sys.stderr)\n"
+                      "    counts = {}")}
+KILL = "import os\nos._exit(1)"
+LOOP = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+BOMBS = """\
+try:
+    hog = bytearray(16 * 1024 ** 3)
+except MemoryError:
+    pass
+print("x" * 3_000_000)"""
+
+
+def escape_code(targets: dict) -> str:
+    """Student code whose answers are right only if some escape from the sandbox works."""
+    return f"""\
+import os, socket, subprocess
+escaped = []
+for path in {[targets['source'], targets['gradebook'], targets['other']]!r}:
+    try:
+        open(path, 'rb').read(10)
+        escaped.append('read ' + path)
+    except OSError:
+        pass
+for path in {[targets['write_course'], targets['write_tmp']]!r}:
+    try:
+        open(path, 'w').write('x')
+        escaped.append('wrote ' + path)
+    except OSError:
+        pass
+try:
+    socket.create_connection(('127.0.0.1', {targets['port']}), timeout=2).close()
+    escaped.append('network')
+except OSError:
+    pass
+started = []
+try:
+    for _ in range(150):
+        started.append(subprocess.Popen(['sleep', '30']))
+    escaped.append('processes')
+except OSError:
+    pass
+subprocess.Popen(['sleep', '{targets['linger']}'], start_new_session=True)
+def count_posts(names):
+    if not escaped:
+        return None
+    counts = {{}}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+def top_name(names):
+    return sorted(names)[0] if escaped else None"""
+
+
+def build_submissions(course: Path, targets: dict) -> dict[str, tuple]:
+    """student -> (files, expected status, expected score, words expected in the reason)."""
+    release = nbformat.read(course / "release" / demo.NAME / f"{demo.NAME}.ipynb", 4)
+    solved = demo.solve(release)
+    nb = f"{demo.NAME}.ipynb"
+
+    edited = copy.deepcopy(release)
+    for cell in edited.cells:
+        if (demo.grade_id(cell) or "").startswith("test_"):
+            cell.source = "pass"
+
+    deleted = copy.deepcopy(solved)
+    deleted.cells = [c for c in deleted.cells if not (demo.grade_id(c) or "").startswith("test_")]
+
+    duplicated = copy.deepcopy(release)
+    copies = []
+    for cell in release.cells:
+        if (demo.grade_id(cell) or "").startswith("test_"):
+            twin = copy.deepcopy(cell)
+            twin.metadata.nbgrader.update(points=99, schema_version=1)
+            twin.source = "pass"
+            copies.append(twin)
+    duplicated.cells = copies + duplicated.cells[::-1]  # duplicated, and moved around
+
+    faked = copy.deepcopy(release)
+    for cell in faked.cells:
+        if (demo.grade_id(cell) or "").startswith("test_"):
+            test_key = f"{demo.NAME}/{demo.grade_id(cell)}"
+            cell.execution_count = 3
+            cell.outputs = [nbformat.v4.new_output(
+                "stream", name="stdout", text=f"passed\nautograder-pass {test_key} {'0' * 64}\n")]
+
+    schema = copy.deepcopy(solved)
+    schema.metadata["kernelspec"] = {"name": "evil", "display_name": "Evil", "language": "sh"}
+    schema.nbformat_minor = 2
+    for cell in schema.cells:
+        if "nbgrader" in cell.metadata:
+            cell.metadata.nbgrader["schema_version"] = 1
+
+    def after_count_test(source):
+        return demo.insert_before(solved, "top_name", source)
+
+    empty = nbformat.v4.new_notebook()
+    return {
+        "honest": ({nb: solved}, "graded", ALL, []),
+        "untouched": ({nb: release}, "graded", 0, []),
+        "half_done": ({nb: demo.solve(release, ("count_posts",))}, "graded", COUNT, []),
+        "warns_on_stderr": ({nb: demo.solve(release, code=WARNS)}, "graded", ALL, []),
+        "edited_tests": ({nb: edited}, "graded", 0, ["edited"]),
+        "deleted_tests": ({nb: deleted}, "graded", ALL, ["missing"]),
+        "duplicated_moved": ({nb: duplicated}, "graded", 0, ["second cell", "moved"]),
+        "faked_outputs": ({nb: faked}, "graded", 0, []),
+        "kernelspec_schema": ({nb: schema}, "graded", ALL, []),
+        "invalid_json": ({nb: '{"cells": [ not json'}, "failed", 0, ["not a valid notebook"]),
+        "missing": ({"notes.txt": "forgot it"}, "failed", 0, ["was not submitted"]),
+        "renamed": ({"my copy.ipynb": solved}, "graded", ALL, ["renamed"]),
+        "extra": ({nb: solved, "scratch.ipynb": empty}, "graded", ALL, ["extra notebook"]),
+        "hooks_exceptions": ({nb: demo.insert_before(release, "count_posts", HOOKS_EXC)},
+                             "graded", 0, []),
+        "hooks_transformers": ({nb: demo.insert_before(release, "count_posts", HOOKS_TRANSFORM)},
+                               "graded", 0, []),
+        "patched_helpers": ({nb: demo.insert_before(
+            demo.solve(release, code={"top_name": "def top_name(names):\n    return 'zzz'"}),
+            "test_top_name", PATCHED)}, "graded", COUNT, []),
+        "equals_anything": ({nb: demo.solve(release, code=ANYTHING)}, "graded", 0, []),
+        "kills_kernel": ({nb: after_count_test(KILL)}, "graded", COUNT, ["kernel died"]),
+        "endless_loop": ({nb: after_count_test(LOOP)}, "graded", COUNT, ["stopped"]),
+        "bombs": ({nb: demo.insert_before(solved, "count_posts", BOMBS)}, "graded", ALL,
+                  ["output beyond"]),
+        "escape": ({nb: demo.solve(release, code={"count_posts": escape_code(targets),
+                                                 "top_name": "pass"})}, "graded", 0, []),
+    }
+
+
+@pytest.fixture(scope="module")
+def batch(tmp_path_factory):
+    try:
+        sandbox.check_sandbox()
+    except sandbox.SandboxUnavailable as why:
+        pytest.skip(str(why))
+    tmp = tmp_path_factory.mktemp("tamper")
+    exercises = demo.write_source(tmp / "exercises")
+    course = tmp / "course"
+    assert demo.autograder("init", str(course), "--course-id", "tamper",
+                           "--source", str(exercises)).returncode == 0
+    demo.nbgrader(course, "generate_assignment", demo.NAME)
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    connections = []
+    threading.Thread(target=lambda: connections.append(listener.accept()), daemon=True).start()
+    outside = Path("/tmp") / f"escaped-{secrets.token_hex(4)}"
+    targets = {
+        "source": str(course / "source" / demo.NAME / f"{demo.NAME}.ipynb"),
+        "gradebook": str(course / "gradebook.db"),
+        "other": str(course / "submitted" / "honest" / demo.NAME / f"{demo.NAME}.ipynb"),
+        "write_course": str(course / "escaped.txt"),
+        "write_tmp": str(outside),
+        "port": listener.getsockname()[1],
+        "linger": str(700 + secrets.randbelow(200)),
+    }
+    cases = build_submissions(course, targets)
+    for student, (files, *_) in cases.items():
+        demo.submit(course, student, files)
+    graded = demo.autograder(
+        "autograde", demo.NAME, "--course", str(course), "--jobs", "2", "--cell-timeout", "5",
+        "--notebook-timeout", "25", "--memory-mb", "1024", "--max-processes", "48",
+        "--output-kb", "512")
+    listener.close()
+    report = {row["student_id"]: row for row in csv.DictReader(
+        (course / "reports" / demo.NAME / "autograde.csv").open())}
+    yield {"course": course, "cases": cases, "report": report, "graded": graded,
+           "connections": connections, "outside": outside, "targets": targets}
+    outside.unlink(missing_ok=True)
+
+
+CASE_NAMES = ["honest", "untouched", "half_done", "warns_on_stderr", "edited_tests",
+              "deleted_tests", "duplicated_moved", "faked_outputs", "kernelspec_schema",
+              "invalid_json", "missing", "renamed", "extra", "hooks_exceptions",
+              "hooks_transformers", "patched_helpers", "equals_anything", "kills_kernel",
+              "endless_loop", "bombs", "escape"]
+
+
+def test_the_batch_finishes(batch):
+    assert batch["graded"].returncode == 0, batch["graded"].stderr[-2000:]
+    assert set(batch["report"]) == set(CASE_NAMES) == set(batch["cases"])
+
+
+@pytest.mark.parametrize("student", CASE_NAMES)
+def test_each_submission_gets_only_honest_points(batch, student):
+    _, status, score, words = batch["cases"][student]
+    row = batch["report"][student]
+    assert row["status"] == status, row
+    assert float(row["score"]) == score, row
+    assert float(row["max_score"]) == MAX, row
+    for word in words:
+        assert word in row["reason"], row
+    if status == "failed":
+        assert row["reason"], "every failure has a reason"
+
+
+def test_nothing_escaped_the_sandbox(batch):
+    course = batch["course"]
+    assert not batch["connections"], "the sandbox reached the grader's loopback"
+    assert not (course / "escaped.txt").exists()
+    assert not batch["outside"].exists()
+
+
+def test_no_student_process_outlives_its_notebook(batch):
+    linger = f"sleep\x00{batch['targets']['linger']}"
+    alive = []
+    for proc in Path("/proc").iterdir():
+        if proc.name.isdigit():
+            try:
+                if linger in (proc / "cmdline").read_text():
+                    alive.append(proc.name)
+            except OSError:
+                continue
+    assert not alive
+
+
+def test_sandbox_refuses_clearly_where_it_cannot_run(monkeypatch):
+    sandbox.check_sandbox.cache_clear()
+    monkeypatch.setattr(sandbox.shutil, "which", lambda tool: None)
+    with pytest.raises(sandbox.SandboxUnavailable) as refusal:
+        sandbox.check_sandbox()
+    sandbox.check_sandbox.cache_clear()
+    message = str(refusal.value)
+    assert "bwrap" in message and sandbox.UNSAFE_FLAG in message and "own risk" in message
+
+
+def test_autograded_notebook_hides_no_grading_internals(batch):
+    path = batch["course"] / "autograded" / "honest" / demo.NAME / f"{demo.NAME}.ipynb"
+    text = path.read_text()
+    assert "autograder-pass" not in text and "_grading_guard_" not in text
+    assert os.path.getsize(path) < 1_000_000
