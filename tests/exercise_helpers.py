@@ -40,5 +40,34 @@ def test_cells(name: str) -> list[tuple[str, str]]:
     ]
 
 
+def solution_cells(name: str) -> dict:
+    """grade_id -> solution code cell, in notebook order."""
+    return {
+        cell_info(cell)["grade_id"]: cell
+        for cell in source_notebook(name).cells
+        if cell.cell_type == "code" and cell_info(cell).get("solution")
+    }
+
+
+def run_test_cell(name: str, task: str, function, namespace: dict) -> None:
+    """Run the task's whole test cell (visible and hidden checks) against `function`."""
+    scope = dict(namespace)
+    scope[task] = function
+    source = dict(test_cells(name))[f"test_{task}"]
+    exec(compile(source, f"<{name}:test_{task}>", "exec"), scope)
+
+
+class AlwaysEqual:
+    """Claims to equal anything: must never pass a check."""
+
+    def __eq__(self, other):
+        return True
+
+    def __ne__(self, other):
+        return False
+
+    __hash__ = object.__hash__
+
+
 # Test modules import this helper by name; keep pytest from collecting it as a test.
 test_cells.__test__ = False

@@ -2,10 +2,17 @@
 wrong answers; the checks' own counting is right on hand-built data."""
 
 from collections import Counter
+from functools import partial
 
 import pandas as pd
 import pytest
-from exercise_helpers import cell_info, solution_namespace, source_notebook, test_cells
+from exercise_helpers import (
+    AlwaysEqual,
+    solution_cells,
+    solution_namespace,
+    test_cells,
+)
+from exercise_helpers import run_test_cell as run_exercise_test_cell
 
 from sociallearning import feedback
 from sociallearning.checks import start_here as checks
@@ -13,8 +20,8 @@ from sociallearning.checks import start_here as checks
 NAME = "00_start_here"
 TASKS = ["headcount_by_unit", "busiest_weekday"]
 TEST_CELLS = dict(test_cells(NAME))
-SOLUTION_CELLS = {cell_info(cell)["grade_id"]: cell for cell in source_notebook(NAME).cells
-                  if cell_info(cell).get("solution") and cell.cell_type == "code"}
+SOLUTION_CELLS = solution_cells(NAME)
+run_test_cell = partial(run_exercise_test_cell, NAME)
 
 
 @pytest.fixture(scope="module")
@@ -22,20 +29,6 @@ def solved():
     return solution_namespace(NAME)
 
 
-def run_test_cell(task, function, namespace):
-    scope = dict(namespace)
-    scope[task] = function
-    exec(compile(TEST_CELLS[f"test_{task}"], f"<test_{task}>", "exec"), scope)
-
-
-class AlwaysEqual:
-    def __eq__(self, other):
-        return True
-
-    def __ne__(self, other):
-        return False
-
-    __hash__ = object.__hash__
 
 
 class SneakyText(str):

@@ -2,9 +2,19 @@
 answers (people who left forgotten, the sponsor counted in their own reach, >= instead of >,
 stale units, unsorted, wrong type, None, an object that claims to equal anything)."""
 
+from functools import partial
+
 import pandas as pd
 import pytest
-from exercise_helpers import cell_info, solution_namespace, source_notebook, test_cells
+from exercise_helpers import (
+    AlwaysEqual,
+    cell_info,
+    solution_cells,
+    solution_namespace,
+    source_notebook,
+    test_cells,
+)
+from exercise_helpers import run_test_cell as run_exercise_test_cell
 
 from sociallearning import feedback
 from sociallearning.checks import sponsors as checks
@@ -13,20 +23,14 @@ NAME = "01_sponsors"
 TASKS = ["sponsor_changes", "units_without_sponsor", "sponsor_reach", "education_priority",
          "touchpoints_due"]
 TEST_CELLS = dict(test_cells(NAME))
-SOLUTION_CELLS = {cell_info(cell)["grade_id"]: cell for cell in source_notebook(NAME).cells
-                  if cell_info(cell).get("solution") and cell.cell_type == "code"}
+SOLUTION_CELLS = solution_cells(NAME)
+run_test_cell = partial(run_exercise_test_cell, NAME)
 
 
 @pytest.fixture(scope="module")
 def solved():
     return solution_namespace(NAME)
 
-
-def run_test_cell(task, function, namespace):
-    """Run the task's whole test cell (visible and hidden checks) against `function`."""
-    scope = dict(namespace)
-    scope[task] = function
-    exec(compile(TEST_CELLS[f"test_{task}"], f"<test_{task}>", "exec"), scope)
 
 
 def variant(task, edits, namespace):
@@ -39,17 +43,6 @@ def variant(task, edits, namespace):
     exec(source, scope)
     return scope[task]
 
-
-class AlwaysEqual:
-    """Claims to equal anything: must never pass a check."""
-
-    def __eq__(self, other):
-        return True
-
-    def __ne__(self, other):
-        return False
-
-    __hash__ = object.__hash__
 
 
 # (task, the slip, edits to the solution, which check catches it: "visible" on the sample

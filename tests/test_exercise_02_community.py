@@ -2,9 +2,19 @@
 answers (bots kept, replies counted instead of people, self-replies, off by one, unsorted,
 wrong type, None, an object that claims to equal anything)."""
 
+from functools import partial
+
 import pandas as pd
 import pytest
-from exercise_helpers import cell_info, solution_namespace, source_notebook, test_cells
+from exercise_helpers import (
+    AlwaysEqual,
+    cell_info,
+    solution_cells,
+    solution_namespace,
+    source_notebook,
+    test_cells,
+)
+from exercise_helpers import run_test_cell as run_exercise_test_cell
 
 from sociallearning import feedback
 from sociallearning.checks import community as checks
@@ -13,20 +23,14 @@ NAME = "02_community"
 TASKS = ["time_to_first_response", "participation_inequality", "champions_by_people_helped",
          "contributor_absence_factor", "contribution_funnel"]
 TEST_CELLS = dict(test_cells(NAME))
-SOLUTION_CELLS = {cell_info(cell)["grade_id"]: cell for cell in source_notebook(NAME).cells
-                  if cell_info(cell).get("solution") and cell.cell_type == "code"}
+SOLUTION_CELLS = solution_cells(NAME)
+run_test_cell = partial(run_exercise_test_cell, NAME)
 
 
 @pytest.fixture(scope="module")
 def solved():
     return solution_namespace(NAME)
 
-
-def run_test_cell(task, function, namespace):
-    """Run the task's whole test cell (visible and hidden checks) against `function`."""
-    scope = dict(namespace)
-    scope[task] = function
-    exec(compile(TEST_CELLS[f"test_{task}"], f"<test_{task}>", "exec"), scope)
 
 
 def variant(task, old, new, namespace):
@@ -37,17 +41,6 @@ def variant(task, old, new, namespace):
     exec(source.replace(old, new), scope)
     return scope[task]
 
-
-class AlwaysEqual:
-    """Claims to equal anything: must never pass a check."""
-
-    def __eq__(self, other):
-        return True
-
-    def __ne__(self, other):
-        return False
-
-    __hash__ = object.__hash__
 
 
 # (task, what the slip is, old text in the solution, new text)
