@@ -24,6 +24,7 @@ test: setup
 	$(PY) -m pytest -q
 
 grade: setup
+	$(PY) -m sociallearning.workspace prepare
 	$(PY) -m autograder selfgrade
 
 bench: setup

@@ -68,10 +68,11 @@ def selfgrade(work: Path | None, *, jobs: int | None = None, limits: Limits = DE
         root = Path(folder) / "course"
         init_course(root, "selfgrade", source)
         course = Course.open(root)
-        for name, path in mine.items():
+        for number, (name, path) in enumerate(mine.items(), start=1):
             if not path.is_file():
                 rows.append((name, "-", "-", "not started"))
                 continue
+            print(f"[{number}/{len(mine)}] grading {name} ...", file=sys.stderr, flush=True)
             made = nbgrader_run(root, "generate_assignment", name)
             if made.returncode != 0:
                 rows.append((name, "-", "-", f"could not prepare the tests: "

@@ -84,25 +84,36 @@ class Exercise:
     """One exercise, read from exercises/source/<name>/<name>.ipynb."""
 
     def __init__(self, name: str, *, home: Path | None = None):
-        folder = exercises_folder(home)
-        path = folder / name / f"{name}.ipynb"
-        if not path.is_file():
-            listing = ", ".join(exercise_names(home)) or "none found"
+        # Reading the source waits for the first hint or solution: while grading, the
+        # sandbox hides exercises/source, and the setup cell must still run there.
+        self.name = name
+        self.home = home
+        self.path = exercises_folder(home) / name / f"{name}.ipynb"
+        self._solution_cells = None
+
+    @property
+    def _cells(self) -> dict:
+        if self._solution_cells is None:
+            self._solution_cells = self._read_solution_cells()
+        return self._solution_cells
+
+    def _read_solution_cells(self) -> dict:
+        if not self.path.is_file():
+            listing = ", ".join(exercise_names(self.home)) or "none found"
             raise ExerciseNotFound(
-                f"No exercise called {name!r}: expected its notebook at {path}. "
+                f"No exercise called {self.name!r}: expected its notebook at {self.path}. "
                 f"Exercises available: {listing}. If the course lives elsewhere, set "
                 f"SOCIALLEARNING_HOME to its folder."
             )
         import nbformat  # here: it is slow to import, and `workspace` may not need it
 
-        self.name = name
-        self.path = path
-        notebook = nbformat.read(str(path), as_version=4)
-        self._cells = {}
+        notebook = nbformat.read(str(self.path), as_version=4)
+        cells = {}
         for cell in notebook.cells:
             marks = cell.metadata.get("nbgrader", {})
             if marks.get("solution") and marks.get("grade_id"):
-                self._cells[marks["grade_id"]] = cell
+                cells[marks["grade_id"]] = cell
+        return cells
 
     def __repr__(self) -> str:
         return f"Exercise({self.name!r})"
