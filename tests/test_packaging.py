@@ -1,6 +1,7 @@
 """The set-up files agree with each other, and `make lab` builds the right command."""
 
 import re
+import subprocess
 import tomllib
 from pathlib import Path
 
@@ -83,3 +84,10 @@ def test_lab_opens_the_first_module_once_it_exists(tmp_path):
     assert lab_command(tmp_path, as_root=False, has_display=False)[-1].endswith(
         "00_start_here.ipynb"
     )
+
+
+def test_a_second_setup_reinstalls_nothing():
+    """The venv is rebuilt only when pyproject.toml is newer than the last install."""
+    stamp = ".venv/.installed-from-pyproject"
+    question = subprocess.run(["make", "-q", stamp], cwd=ROOT, capture_output=True)
+    assert question.returncode == 0, "make setup would reinstall although nothing changed"

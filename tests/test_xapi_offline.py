@@ -619,10 +619,7 @@ def test_world_rejects_bad_records_with_clear_messages(users, follows, tweets, n
 
 
 def test_sample_data_serves_the_seeds_their_follows_and_the_chat():
-    try:
-        from sociallearning.data import REFERENCE_NOW, load, load_records  # noqa: F401
-    except ImportError:
-        pytest.skip("sociallearning.data is not built yet")
+    from sociallearning.data import REFERENCE_NOW, load
     api = xapi.client()
     assert is_offline(api) and isinstance(api, OfflineClient)
     seeds = api.get_users(usernames=list(xapi.SEED_LEADERS))
