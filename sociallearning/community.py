@@ -55,6 +55,11 @@ def reference_now(now=None) -> pd.Timestamp:
     return now.tz_localize("UTC") if now.tzinfo is None else now.tz_convert("UTC")
 
 
+def week_start(moments: pd.Series) -> pd.Series:
+    """The Monday 00:00 that starts each moment's week, in the moments' own time zone."""
+    return moments.dt.normalize() - pd.to_timedelta(moments.dt.day_of_week, unit="D")
+
+
 def time_to_first_response(posts: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """CHAOSS Time to First Response for every root post written by a person.
 
@@ -201,8 +206,7 @@ def weekly_posts(posts: pd.DataFrame, accounts: pd.DataFrame) -> pd.DataFrame:
     """Posts and replies by people per week (weeks start Monday, UTC): a table with one
     row per week and one column per community, zero where a community was silent."""
     people = human_posts(posts, accounts)
-    created = people["created_at"]
-    week = created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")
+    week = week_start(people["created_at"])
     table = people.assign(week=week).pivot_table(index="week", columns="community_id",
                                                  values="post_id", aggfunc="count",
                                                  fill_value=0)

@@ -265,6 +265,14 @@ def _sorted(items: list, key) -> list:
         return sorted(items, key=lambda item: repr(key(item)))
 
 
+def _mismatched_when_sorted(got: list, expected: list, key, same) -> tuple[list, list]:
+    """Both sorted by `key` and paired up: the learner's items that differ from their
+    partner (none: the same items in some order), and the expected items as sorted."""
+    got_sorted, expected_sorted = _sorted(got, key), _sorted(expected, key)
+    mismatched = [g for g, e in zip(got_sorted, expected_sorted, strict=True) if not same(g, e)]
+    return mismatched, expected_sorted
+
+
 def _sort_key(plain):
     kind, value = plain
     if kind in ("tuple", "list"):
@@ -424,9 +432,7 @@ def expect_same_frame(got, expected: pd.DataFrame, what: str, *, ordered: bool =
     def row_key(row):
         return tuple(map(_sort_key, row))
 
-    got_sorted = _sorted(got_rows, row_key)
-    expected_sorted = _sorted(expected_rows, row_key)
-    mismatched = [g for g, e in zip(got_sorted, expected_sorted, strict=True) if not same(g, e)]
+    mismatched, expected_sorted = _mismatched_when_sorted(got_rows, expected_rows, row_key, same)
     same_rows_any_order = not mismatched
     if not ordered:
         if same_rows_any_order:
@@ -514,9 +520,8 @@ def expect_same_values(got, expected, what: str, *, ordered: bool = True) -> Non
     def same(a, b):
         return _plain_equal(a, b, 1e-6, 1e-9)
 
-    got_sorted = _sorted(got_values, _sort_key)
-    expected_sorted = _sorted(expected_values, _sort_key)
-    mismatched = [g for g, e in zip(got_sorted, expected_sorted, strict=True) if not same(g, e)]
+    mismatched, expected_sorted = _mismatched_when_sorted(got_values, expected_values,
+                                                          _sort_key, same)
     same_any_order = not mismatched
     if not ordered:
         if same_any_order:

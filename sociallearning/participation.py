@@ -11,7 +11,13 @@ import math
 
 import pandas as pd
 
-from sociallearning.community import MEMBERSHIP_COLUMNS, bot_ids, human_posts, require_columns
+from sociallearning.community import (
+    MEMBERSHIP_COLUMNS,
+    bot_ids,
+    human_posts,
+    require_columns,
+    week_start,
+)
 
 FUNNEL_STAGES = ("joined", "contributed", "repeat contributor")
 
@@ -136,9 +142,7 @@ def contribution_funnel(memberships: pd.DataFrame, posts: pd.DataFrame,
     joined = set(memberships["account_id"]) - bot_ids(accounts)
     people = human_posts(posts, accounts)
     people = people[people["author_id"].isin(joined)]
-    created = people["created_at"]
-    week = created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")
-    weeks_per_person = week.groupby(people["author_id"]).nunique()
+    weeks_per_person = week_start(people["created_at"]).groupby(people["author_id"]).nunique()
     counts = [len(joined), len(weeks_per_person), int((weeks_per_person >= 2).sum())]
     funnel = pd.DataFrame({"stage": list(FUNNEL_STAGES), "people": counts})
     previous = funnel["people"].shift(1)

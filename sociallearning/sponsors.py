@@ -37,6 +37,13 @@ def require_sponsors(sponsors) -> None:
                              f"it is not for {outside[:5]}.")
 
 
+def _require_sponsor_ids(sponsors) -> None:
+    """Stop with a plain message when `sponsors` has no employee_id column to go by."""
+    if not isinstance(sponsors, pd.DataFrame) or "employee_id" not in sponsors.columns:
+        raise TypeError("`sponsors` should be the sponsors DataFrame with an employee_id "
+                        "column (load('sponsors')).")
+
+
 def sponsors_still_here(sponsors: pd.DataFrame, org_after: pd.DataFrame) -> pd.DataFrame:
     """The sponsor rows of people who are still in the organization after the re-org."""
     require_sponsors(sponsors)
@@ -56,9 +63,7 @@ def sponsor_changes(org_before: pd.DataFrame, org_after: pd.DataFrame,
     """
     require_org(org_before, "org_before")
     require_org(org_after, "org_after")
-    if not isinstance(sponsors, pd.DataFrame) or "employee_id" not in sponsors.columns:
-        raise TypeError("`sponsors` should be the sponsors DataFrame with an employee_id "
-                        "column (load('sponsors')).")
+    _require_sponsor_ids(sponsors)
     unknown = sorted(set(sponsors["employee_id"]) - set(org_before["employee_id"]))
     if unknown:
         raise ValueError(f"These sponsors are not in org_before: {unknown[:5]}. Sponsor ids "
@@ -93,9 +98,7 @@ def units_without_sponsor(org_after: pd.DataFrame, sponsors: pd.DataFrame) -> li
     the sponsors table remembers; sponsors who left count for none.
     """
     require_org(org_after, "org_after")
-    if not isinstance(sponsors, pd.DataFrame) or "employee_id" not in sponsors.columns:
-        raise TypeError("`sponsors` should be the sponsors DataFrame with an employee_id "
-                        "column (load('sponsors')).")
+    _require_sponsor_ids(sponsors)
     covered = org_after.loc[org_after["employee_id"].isin(sponsors["employee_id"]),
                             "business_unit"]
     return sorted(str(unit) for unit in set(org_after["business_unit"]) - set(covered))

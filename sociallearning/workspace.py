@@ -37,9 +37,9 @@ VERSIONS_FILE = ".course-versions.json"
 IGNORED_IN_SOURCE = (".ipynb_checkpoints", "__pycache__", "*.pyc", ".DS_Store")
 
 
-def default_work_folder() -> Path:
-    """my-work/ at the top of the course repository."""
-    return course_home() / "my-work"
+def default_work_folder(home: Path | None = None) -> Path:
+    """my-work/ at the top of the course repository (`home`, else the course home)."""
+    return Path(home or course_home()) / "my-work"
 
 
 # --- fingerprints ---------------------------------------------------------------------
@@ -153,6 +153,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
+        # mkstemp makes owner-only files; give the learner's files the usual permissions.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -228,8 +232,7 @@ def _say(line: str) -> None:
 
 def prepare(work: Path | None = None, *, home: Path | None = None, say=_say) -> PrepareReport:
     """Bring my-work/ up to date with exercises/source (see the module docstring)."""
-    work = Path(work) if work is not None else (
-        Path(home) / "my-work" if home is not None else default_work_folder())
+    work = Path(work) if work is not None else default_work_folder(home)
     source = exercises_folder(home)
     names = exercise_names(home)
     if not names:
@@ -240,7 +243,8 @@ def prepare(work: Path | None = None, *, home: Path | None = None, say=_say) -> 
     versions = read_versions(work)
     records = versions.get("exercises", {}) if isinstance(versions.get("exercises"), dict) else {}
     fingerprint = source_fingerprint(source)
-    everything_there = set(records) == set(names) and all(
+    # Records of exercises that left the course stay (see below), so: a record for each name.
+    everything_there = set(names) <= set(records) and all(
         (work / name / f"{name}.ipynb").exists() for name in names)
     if versions.get("source_fingerprint") == fingerprint and everything_there:
         say(f"{_shown(work)} is up to date: nothing changed in the exercises since last time.")

@@ -207,3 +207,14 @@ def test_bad_json_line(broken):
 def test_missing_json_field(broken):
     broken("x_tweets.jsonl", 2, lambda line: line.replace('"author_id"', '"writer_id"'))
     expect_error(broken.folder, "x_tweets", file="x_tweets.jsonl", line=2, column="author_id")
+
+
+def test_optional_x_fields_load_as_missing_not_as_text():
+    """An absent optional field is missing in the frame (pandas 2 would write "None")."""
+    tweets, users = load("x_tweets"), load("x_users")
+    no_reply_to = sum("in_reply_to_user_id" not in r for r in load_records("x_tweets"))
+    no_location = sum("location" not in r for r in load_records("x_users"))
+    assert no_reply_to > 0 and no_location > 0
+    assert tweets["in_reply_to_user_id"].isna().sum() == no_reply_to
+    assert users["location"].isna().sum() == no_location
+    assert not tweets["in_reply_to_user_id"].isin(["None", "nan"]).any()

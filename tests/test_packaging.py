@@ -47,7 +47,7 @@ def test_every_environment_line_says_which_module_needs_it():
 
 def test_sync_check_notices_a_changed_pin_and_a_missing_package():
     """The comparison above can fail."""
-    changed_pin = ENVIRONMENT.replace("pandas>=2", "pandas>=1")
+    changed_pin = ENVIRONMENT.replace("pandas>=3", "pandas>=2")
     assert conda_requirements(changed_pin) != pyproject_requirements(PYPROJECT)
     missing = ENVIRONMENT.replace("  - tweepy>=4,<5", "")
     assert conda_requirements(missing) != pyproject_requirements(PYPROJECT)

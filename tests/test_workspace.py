@@ -2,6 +2,7 @@
 edited them, restored when deleted; nothing else touched."""
 
 import json
+import os
 import re
 
 import nbformat
@@ -54,6 +55,15 @@ def test_first_run_copies_the_release_version_and_nothing_else(home):
     assert set(snapshot(home / "my-work")) == {f"{NAME}/{NAME}.ipynb", ".course-versions.json"}
     assert snapshot(home / "exercises") == source_before
     assert not list(home.rglob("gradebook.db"))
+
+
+def test_learner_notebooks_get_the_usual_file_permissions(home):
+    previous = os.umask(0o022)
+    try:
+        prepare(home)
+    finally:
+        os.umask(previous)
+    assert mine(home).stat().st_mode & 0o777 == 0o644
 
 
 def test_nothing_changed_means_no_nbgrader_run(home, monkeypatch):
@@ -182,6 +192,26 @@ def test_new_exercise_in_the_course_is_added(home):
     assert {o.name: o.action for o in report.outcomes} == {"02_more": "new", NAME: "edits kept"}
     assert mine(home).read_bytes() == edited
     assert (home / "my-work" / "02_more" / "02_more.ipynb").exists()
+
+
+def test_an_exercise_leaving_the_course_does_not_stop_later_skips(home, monkeypatch):
+    second = home / "exercises" / "source" / "02_more" / "02_more.ipynb"
+    second.parent.mkdir()
+    second.write_bytes((home / "exercises" / "source" / NAME / f"{NAME}.ipynb").read_bytes())
+    prepare(home)
+    (second.parent / "02_more.ipynb").unlink()
+    second.parent.rmdir()
+    report, _ = prepare(home)
+    assert [o.name for o in report.outcomes] == [NAME]
+
+    def must_not_run(*args):
+        raise AssertionError("nbgrader ran although nothing changed")
+
+    monkeypatch.setattr(workspace, "generate_release", must_not_run)
+    report, said = prepare(home)
+    assert report.skipped and "nothing changed" in said
+    assert "02_more" in json.loads((home / "my-work" / ".course-versions.json").read_text())[
+        "exercises"]  # kept, in case it comes back
 
 
 def test_command_line(home, monkeypatch, capsys):

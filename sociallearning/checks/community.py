@@ -26,13 +26,13 @@ def _sample_data() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return load("posts"), load("memberships"), load("community_accounts")
 
 
-def _sample():
-    """Fresh copies of (posts, memberships, accounts) from the sample data."""
-    return tuple(frame.copy() for frame in _sample_data())
-
-
 def _copies(*frames):
     return tuple(frame.copy() for frame in frames)
+
+
+def _sample():
+    """Fresh copies of (posts, memberships, accounts) from the sample data."""
+    return _copies(*_sample_data())
 
 
 def _posts(rows) -> pd.DataFrame:
@@ -84,6 +84,14 @@ TINY_MEMBERSHIPS = _memberships([("C01", "ann"), ("C01", "bo"), ("C02", "bo"), (
                                  ("C01", "di"), ("C01", "ed"), ("C01", "BOT-1")])
 
 
+def _expect_same_frames(learner, reference_function, cases):
+    """learner(*frames) returns the reference's frame in every case {description: frames}."""
+    for case, frames in cases.items():
+        got = learner(*_copies(*frames))
+        expected = reference_function(*frames)
+        feedback.expect_same_frame(got, expected, f"{reference_function.__name__}() on {case}")
+
+
 def _expect_whole_number(value, what):
     # expect_type accepts numpy integers as int and never counts True/False as a number.
     feedback.expect_type(value, int, what)
@@ -112,10 +120,7 @@ def time_to_first_response_edge_cases(learner):
                                        TINY_ACCOUNTS),
             "no posts at all": (TINY_POSTS.iloc[:0], TINY_ACCOUNTS),
         }
-        for case, (posts, accounts) in cases.items():
-            got = learner(*_copies(posts, accounts))
-            expected = reference.time_to_first_response(posts, accounts)
-            feedback.expect_same_frame(got, expected, f"time_to_first_response() on {case}")
+        _expect_same_frames(learner, reference.time_to_first_response, cases)
     feedback.passed("time_to_first_response() handles self-replies, bots, unanswered posts "
                     "and empty input.")
 
@@ -150,10 +155,7 @@ def participation_inequality_edge_cases(learner):
             (big, big_members, _accounts(members)),
     }
     with feedback.task("participation_inequality"):
-        for case, frames in cases.items():
-            got = learner(*_copies(*frames))
-            expected = reference_participation.participation_inequality(*frames)
-            feedback.expect_same_frame(got, expected, f"participation_inequality() on {case}")
+        _expect_same_frames(learner, reference_participation.participation_inequality, cases)
     feedback.passed("participation_inequality() rounds the top 1% up, handles silent "
                     "communities and leaves bots out.")
 
@@ -273,9 +275,6 @@ def contribution_funnel_edge_cases(learner):
         "members but no posts at all": (members, weeks.iloc[:0], accounts),
     }
     with feedback.task("contribution_funnel"):
-        for case, frames in cases.items():
-            got = learner(*_copies(*frames))
-            expected = reference_participation.contribution_funnel(*frames)
-            feedback.expect_same_frame(got, expected, f"contribution_funnel() on {case}")
+        _expect_same_frames(learner, reference_participation.contribution_funnel, cases)
     feedback.passed("contribution_funnel() counts weeks from Monday, leaves bots and "
                     "non-members out and handles no posts.")

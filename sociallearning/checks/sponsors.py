@@ -78,13 +78,13 @@ def _sample_data() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     return load("org_before"), load("org_after"), load("sponsors")
 
 
-def _sample():
-    """Fresh copies of (org_before, org_after, sponsors) from the sample data."""
-    return tuple(frame.copy() for frame in _sample_data())
-
-
 def _copies(*frames):
     return tuple(frame.copy() for frame in frames)
+
+
+def _sample():
+    """Fresh copies of (org_before, org_after, sponsors) from the sample data."""
+    return _copies(*_sample_data())
 
 
 def _reference_now() -> pd.Timestamp:
@@ -117,6 +117,13 @@ def _expect_current_units(got, org_after, sponsors, what):
             raise feedback.CheckFailed(
                 f"{_named(what)} lists {unit!r}, but sponsor {there[0]} works there after the "
                 "re-org. Use each sponsor's unit from org_after.")
+
+
+def _expect_reference_frame(learner, reference_function, frames, org_after, what):
+    """learner(*frames) lists no leavers and returns the same frame as the reference."""
+    got = learner(*_copies(*frames))
+    _expect_no_leavers(got, org_after, what)
+    feedback.expect_same_frame(got, reference_function(*frames), what)
 
 
 # --- 1.1 what the re-org did to each sponsor ------------------------------------------------
@@ -204,10 +211,8 @@ def sponsor_reach(learner):
     what = "sponsor_reach(org_after, sponsors)"
     with feedback.task("sponsor_reach"):
         _, org_after, sponsors = _sample()
-        got = learner(*_copies(org_after, sponsors))
-        expected = reference.sponsor_reach(org_after, sponsors)
-        _expect_no_leavers(got, org_after, what)
-        feedback.expect_same_frame(got, expected, what)
+        _expect_reference_frame(learner, reference.sponsor_reach, (org_after, sponsors),
+                                org_after, what)
     feedback.passed("sponsor_reach() counts everyone under each remaining sponsor, directly "
                     "or indirectly, largest reach first.")
 
@@ -221,11 +226,9 @@ def sponsor_reach_edge_cases(learner):
         "no sponsors at all": (TINY_AFTER, TINY_SPONSORS.iloc[:0]),
     }
     with feedback.task("sponsor_reach"):
-        for case, frames in cases.items():
-            what = f"sponsor_reach() on {case}"
-            got = learner(*_copies(*frames))
-            _expect_no_leavers(got, frames[0], what)
-            feedback.expect_same_frame(got, reference.sponsor_reach(*frames), what)
+        for case, (org_after, sponsors) in cases.items():
+            _expect_reference_frame(learner, reference.sponsor_reach, (org_after, sponsors),
+                                    org_after, f"sponsor_reach() on {case}")
     feedback.passed("sponsor_reach() leaves out leavers, breaks ties by id and copes with a "
                     "branch whose manager left.")
 
@@ -237,10 +240,8 @@ def education_priority(learner):
     what = "education_priority(sponsors, org_after)"
     with feedback.task("education_priority"):
         _, org_after, sponsors = _sample()
-        got = learner(*_copies(sponsors, org_after))
-        expected = reference.education_priority(sponsors, org_after)
-        _expect_no_leavers(got, org_after, what)
-        feedback.expect_same_frame(got, expected, what)
+        _expect_reference_frame(learner, reference.education_priority, (sponsors, org_after),
+                                org_after, what)
     feedback.passed("education_priority() puts influential sponsors who are least at ease "
                     "with social media first.")
 
@@ -253,11 +254,9 @@ def education_priority_edge_cases(learner):
         "no sponsors at all": (TINY_SPONSORS.iloc[:0], TINY_AFTER),
     }
     with feedback.task("education_priority"):
-        for case, frames in cases.items():
-            what = f"education_priority() on {case}"
-            got = learner(*_copies(*frames))
-            _expect_no_leavers(got, frames[1], what)
-            feedback.expect_same_frame(got, reference.education_priority(*frames), what)
+        for case, (sponsors, org_after) in cases.items():
+            _expect_reference_frame(learner, reference.education_priority, (sponsors, org_after),
+                                    org_after, f"education_priority() on {case}")
     feedback.passed("education_priority() leaves out leavers and breaks ties by influence, "
                     "then id.")
 

@@ -121,6 +121,11 @@ def _fail(path: Path, line: int, column: str, problem: str, fix: str = FIX_VALUE
                      f"(file: {path})")
 
 
+def _first_row_line(spec: Dataset) -> int:
+    """The file line of the frame's first row: CSV files have a header line, JSONL none."""
+    return 1 if spec.is_jsonl else 2
+
+
 def _first(mask: np.ndarray) -> int:
     return int(np.flatnonzero(mask)[0])
 
@@ -215,13 +220,12 @@ def _check_keys(spec: Dataset, path: Path, frame: pd.DataFrame) -> None:
     if duplicated.any():
         row = _first(duplicated)
         what = ", ".join(f"{c}={frame[c].iloc[row]}" for c in spec.key)
-        offset = 1 if spec.is_jsonl else 2
-        raise _fail(path, row + offset, spec.key[-1] if len(spec.key) == 1 else "+".join(spec.key),
+        raise _fail(path, row + _first_row_line(spec), "+".join(spec.key),
                     f"duplicate id ({what} appears earlier in the file)")
 
 
 def _check_refs(spec: Dataset, path: Path, frame: pd.DataFrame, folder: Path) -> None:
-    offset = 1 if spec.is_jsonl else 2
+    offset = _first_row_line(spec)
     for ref in spec.refs:
         known_parts = []
         for target in ref.targets:
@@ -307,7 +311,8 @@ def _read_jsonl(spec: Dataset, path: Path) -> tuple[pd.DataFrame, list[dict]]:
     for column, kind in spec.columns.items():
         base = kind.rstrip("?")
         if base in ("id", "str"):
-            frame[column] = frame[column].astype("str")
+            # where(): pandas 2's astype("str") turns a missing value into the text "None".
+            frame[column] = frame[column].astype("str").where(frame[column].notna())
         elif base == "int":
             frame[column] = frame[column].astype("int64")
         elif base == "bool":

@@ -162,21 +162,21 @@ class _Call:
             raise invalid_request(name, value or "", message)
         return value
 
-    def id_value(self, name: str, value: str) -> str:
-        if not ID_PATTERN.match(value):
+    def matching(self, name: str, value: str, pattern: re.Pattern = ID_PATTERN) -> str:
+        if not pattern.match(value):
             raise invalid_request(
                 name,
                 value,
-                f"The `{name}` query parameter value [{value}] does not match {ID_PATTERN.pattern}",
+                f"The `{name}` query parameter value [{value}] does not match {pattern.pattern}",
             )
         return value
 
     def path_id(self) -> str:
-        return self.id_value("id", unquote(self.path["id"]))
+        return self.matching("id", unquote(self.path["id"]))
 
     def optional_id(self, name: str) -> str | None:
         value = self.params.get(name)
-        return None if value is None else self.id_value(name, value)
+        return None if value is None else self.matching(name, value)
 
     def listed(self, name: str, pattern: re.Pattern) -> list[str]:
         values = self.required(name).split(",")
@@ -188,13 +188,7 @@ class _Call:
                 f"parameter list [{len(values)}] is not between 1 and 100",
             )
         for value in values:
-            if not pattern.match(value):
-                raise invalid_request(
-                    name,
-                    value,
-                    f"The `{name}` query parameter value [{value}] does not "
-                    f"match {pattern.pattern}",
-                )
+            self.matching(name, value, pattern)
         return values
 
     def fields(self, name: str, allowed: tuple) -> list[str]:
@@ -253,13 +247,20 @@ class _Call:
             ) from None
 
     def page(self, items: list, max_results: int, token_name: str, identity: tuple):
-        """One page of `items`: (page, offset, next offset or None, query fingerprint)."""
+        """One page of `items` and the tokens for meta: next_token unless it is the last
+        page; previous_token too (not on the first or an empty page) where the endpoint
+        pages by `pagination_token`, as follows and timelines do (recent search does not).
+        """
         fingerprint = hashlib.sha1(repr((self.route, identity)).encode()).hexdigest()[:10]
         token = self.params.get(token_name)
         offset = 0 if token is None else _offset_of(token, fingerprint, token_name)
         chunk = items[offset : offset + max_results]
-        following = offset + max_results
-        return chunk, offset, (following if following < len(items) else None), fingerprint
+        tokens = {}
+        if offset + max_results < len(items):
+            tokens["next_token"] = _token(fingerprint, offset + max_results)
+        if token_name == "pagination_token" and offset > 0 and chunk:
+            tokens["previous_token"] = _token(fingerprint, max(offset - max_results, 0))
+        return chunk, tokens
 
 
 def _token(fingerprint: str, offset: int) -> str:
@@ -362,7 +363,17 @@ class _Includes:
 # -- the endpoints ------------------------------------------------------------------------
 
 
-def _users_answer(call: _Call, users: list[dict], errors: list[dict], single: bool) -> dict:
+def _users_answer(
+    call: _Call, values: list[str], parameter: str, find: Callable, single: bool
+) -> dict:
+    """The users `find` knows among `values`; a partial error for each one it does not."""
+    users, errors = [], []
+    for value in values:
+        user = find(value)
+        if user is None:
+            errors.append(resource_not_found("user", parameter, value))
+        else:
+            users.append(user)
     user_fields = call.fields("user.fields", USER_FIELDS)
     tweet_fields = call.fields("tweet.fields", TWEET_FIELDS)
     expansions = call.fields("expansions", USER_EXPANSIONS)
@@ -378,46 +389,31 @@ def _users_answer(call: _Call, users: list[dict], errors: list[dict], single: bo
 
 
 def user_by_username(call: _Call) -> dict:
-    username = unquote(call.path["username"])
-    if not USERNAME_PATTERN.match(username):
-        raise invalid_request(
-            "username",
-            username,
-            f"The `username` query parameter value [{username}] does "
-            f"not match {USERNAME_PATTERN.pattern}",
-        )
-    user = call.world.user_by_username(username)
-    errors = [] if user else [resource_not_found("user", "username", username)]
-    return _users_answer(call, [user] if user else [], errors, single=True)
+    username = call.matching("username", unquote(call.path["username"]), USERNAME_PATTERN)
+    return _users_answer(call, [username], "username", call.world.user_by_username, single=True)
 
 
 def users_by_usernames(call: _Call) -> dict:
-    found, errors = [], []
-    for username in call.listed("usernames", USERNAME_PATTERN):
-        user = call.world.user_by_username(username)
-        if user is None:
-            errors.append(resource_not_found("user", "usernames", username))
-        else:
-            found.append(user)
-    return _users_answer(call, found, errors, single=False)
+    usernames = call.listed("usernames", USERNAME_PATTERN)
+    return _users_answer(call, usernames, "usernames", call.world.user_by_username, single=False)
 
 
 def user_by_id(call: _Call) -> dict:
-    user_id = call.path_id()
-    user = call.world.user(user_id)
-    errors = [] if user else [resource_not_found("user", "id", user_id)]
-    return _users_answer(call, [user] if user else [], errors, single=True)
+    return _users_answer(call, [call.path_id()], "id", call.world.user, single=True)
 
 
 def users_by_ids(call: _Call) -> dict:
-    found, errors = [], []
-    for user_id in call.listed("ids", ID_PATTERN):
-        user = call.world.user(user_id)
-        if user is None:
-            errors.append(resource_not_found("user", "ids", user_id))
-        else:
-            found.append(user)
-    return _users_answer(call, found, errors, single=False)
+    return _users_answer(call, call.listed("ids", ID_PATTERN), "ids", call.world.user, single=False)
+
+
+def _unlisted_user(call: _Call, user_id: str) -> dict | None:
+    """The answer when a user's follows or tweets cannot be listed: unknown or protected."""
+    user = call.world.user(user_id)
+    if user is None:
+        return {"errors": [resource_not_found("user", "id", user_id)]}
+    if user.get("protected"):
+        return {"errors": [not_authorized("user", "id", user_id)]}
+    return None
 
 
 def _follows(call: _Call, direction: str) -> dict:
@@ -426,20 +422,14 @@ def _follows(call: _Call, direction: str) -> dict:
     user_fields = call.fields("user.fields", USER_FIELDS)
     tweet_fields = call.fields("tweet.fields", TWEET_FIELDS)
     expansions = call.fields("expansions", USER_EXPANSIONS)
-    user = call.world.user(user_id)
-    if user is None:
-        return {"errors": [resource_not_found("user", "id", user_id)]}
-    if user.get("protected"):
-        return {"errors": [not_authorized("user", "id", user_id)]}
+    unlisted = _unlisted_user(call, user_id)
+    if unlisted:
+        return unlisted
     world = call.world
     ids = world.following_ids(user_id) if direction == "following" else world.follower_ids(user_id)
-    chunk, offset, following, fingerprint = call.page(ids, max_results, "pagination_token", ())
+    chunk, tokens = call.page(ids, max_results, "pagination_token", ())
     users = [world.user(i) for i in chunk]
-    meta: dict = {"result_count": len(users)}
-    if following is not None:
-        meta["next_token"] = _token(fingerprint, following)
-    if offset > 0 and users:
-        meta["previous_token"] = _token(fingerprint, max(offset - max_results, 0))
+    meta = {"result_count": len(users), **tokens}
     body: dict = {"data": [_user_view(u, user_fields) for u in users]} if users else {}
     includes = _Includes(call, user_fields, tweet_fields)
     includes.from_users(users, expansions)
@@ -550,9 +540,8 @@ def search_recent(call: _Call) -> dict:
     if sort_order == "relevancy":
         found.sort(key=_engagement, reverse=True)  # stable: recency breaks ties
     identity = (text, sort_order, start, end, since_id, until_id)
-    chunk, _, following, fingerprint = call.page(found, max_results, "next_token", identity)
-    meta = {"next_token": _token(fingerprint, following)} if following is not None else {}
-    return _tweet_list_answer(call, chunk, meta)
+    chunk, tokens = call.page(found, max_results, "next_token", identity)
+    return _tweet_list_answer(call, chunk, tokens)
 
 
 def _recent_window(call: _Call) -> tuple[datetime, datetime]:
@@ -592,12 +581,10 @@ def user_tweets(call: _Call) -> dict:
     exclude = call.fields("exclude", ("replies", "retweets"))
     start, end = call.time("start_time"), call.time("end_time")
     since_id, until_id = call.optional_id("since_id"), call.optional_id("until_id")
+    unlisted = _unlisted_user(call, user_id)
+    if unlisted:
+        return unlisted
     world = call.world
-    user = world.user(user_id)
-    if user is None:
-        return {"errors": [resource_not_found("user", "id", user_id)]}
-    if user.get("protected"):
-        return {"errors": [not_authorized("user", "id", user_id)]}
     skipped = {"replies": "replied_to", "retweets": "retweeted"}
     skipped_types = {skipped[name] for name in exclude}
     found = [
@@ -610,15 +597,8 @@ def user_tweets(call: _Call) -> dict:
         and not skipped_types & {r.get("type") for r in tweet.get("referenced_tweets", [])}
     ]
     identity = (tuple(exclude), start, end, since_id, until_id)
-    chunk, offset, following, fingerprint = call.page(
-        found, max_results, "pagination_token", identity
-    )
-    meta = {}
-    if following is not None:
-        meta["next_token"] = _token(fingerprint, following)
-    if offset > 0 and chunk:
-        meta["previous_token"] = _token(fingerprint, max(offset - max_results, 0))
-    return _tweet_list_answer(call, chunk, meta)
+    chunk, tokens = call.page(found, max_results, "pagination_token", identity)
+    return _tweet_list_answer(call, chunk, tokens)
 
 
 def _tweets_answer(call: _Call, ids: list[str], parameter: str, single: bool) -> dict:

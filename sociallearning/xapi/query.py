@@ -179,7 +179,7 @@ def _operator(name: str, value: str, raw: str, position: int) -> Term:
         raise QueryError(f"The operator '{name}:' needs a value, e.g. {name}:example", position)
     if name == "is" and value.lower() not in IS_VALUES:
         raise QueryError(
-            f"Reference to invalid operator '{raw}'. Supported is: operators are "
+            f"Reference to invalid operator '{raw}'. The is: operators are "
             + ", ".join(f"is:{v}" for v in IS_VALUES),
             position,
         )

@@ -128,7 +128,8 @@ class OfflineWorld:
             raise TypeError(f"each user must be a dict in X API v2 shape, got {raw!r}")
         missing = [key for key in ("id", "username", "name") if key not in raw]
         if missing:
-            raise ValueError(f"user {dict(raw)!r} lacks {', '.join(missing)}")
+            raise ValueError(f"user {dict(raw)!r} lacks {', '.join(missing)}: every user "
+                             "needs at least id, username and name")
         user = _plain(raw)
         user["id"] = _id(raw["id"], "user id")
         username = str(user["username"])
@@ -138,7 +139,7 @@ class OfflineWorld:
                 "1-15 letters, digits or underscores"
             )
         if user["id"] in self._users:
-            raise ValueError(f"user id {user['id']} appears twice")
+            raise ValueError(f"user id {user['id']} appears twice: give each user once")
         if username.lower() in self._ids_by_username:
             raise ValueError(f"username {username!r} appears twice (usernames ignore case)")
         if "created_at" in user:
@@ -150,7 +151,8 @@ class OfflineWorld:
         source_id, target_id = _id(source, "follow source_id"), _id(target, "follow target_id")
         for role, user_id in (("source_id", source_id), ("target_id", target_id)):
             if user_id not in self._users:
-                raise ValueError(f"follow {role} {user_id} is not one of the world's users")
+                raise ValueError(f"follow {role} {user_id} is not one of the world's users: "
+                                 "add that user to `users`, or drop the follow")
         targets = self._following.setdefault(source_id, [])
         if target_id in targets:
             return  # a repeated edge is the same follow
@@ -170,10 +172,10 @@ class OfflineWorld:
         if tweet["author_id"] not in self._users:
             raise ValueError(
                 f"tweet {tweet['id']} has author_id {tweet['author_id']}, "
-                "which is not one of the world's users"
+                "which is not one of the world's users: add that user to `users`"
             )
         if tweet["id"] in self._tweets:
-            raise ValueError(f"tweet id {tweet['id']} appears twice")
+            raise ValueError(f"tweet id {tweet['id']} appears twice: give each tweet once")
         moment = parse_time(raw["created_at"], f"tweet {tweet['id']} created_at")
         tweet["created_at"] = format_api_time(moment)
         self._tweets[tweet["id"]] = tweet
