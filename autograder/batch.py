@@ -15,14 +15,14 @@ import sys
 import time
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
-from nbgrader.preprocessors import SaveAutoGrades
+from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 
 from autograder.course import Course, CourseError
@@ -31,6 +31,7 @@ from autograder.grade_one import (
     SubmissionResult,
     SubmissionTask,
     grade_submission,
+    unexpected_failure,
 )
 from autograder.sandbox import DEFAULT_LIMITS, Limits
 
@@ -113,21 +114,35 @@ def autograde(
     rows: list[ReportRow] = []
     started = time.perf_counter()
     with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = [pool.submit(grade_submission, task) for task in tasks]
+        futures = {pool.submit(grade_submission, task): task.student for task in tasks}
         for done, future in enumerate(as_completed(futures), start=1):
-            result = future.result()
-            with warnings.catch_warnings():
-                # nbgrader's own submission bookkeeping warns about SQLAlchemy autoflush.
-                warnings.simplefilter("ignore", SAWarning)
-                row = record_result(course, assignment, notebooks, result)
+            row = _graded_row(course, assignment, notebooks, futures[future], future)
             rows.append(row)
             progress(f"[{done}/{len(tasks)}] {row.student_id}: {row.status} "
-                     f"{_number(row.score)}/{_number(row.max_score)} ({result.seconds:.1f} s)")
+                     f"{_number(row.score)}/{_number(row.max_score)} "
+                     f"({row.timings.get('worker_total', 0):.1f} s)")
     rows.sort(key=lambda r: r.student_id)
     write_report(course.report_csv(assignment), rows)
     progress(f"Done in {time.perf_counter() - started:.1f} s; "
              f"report: {course.report_csv(assignment)}")
     return rows
+
+
+def _graded_row(course: Course, assignment: str, notebooks: list[NotebookTask], student: str,
+                future: Future) -> ReportRow:
+    """The submission's row; a worker or bookkeeping failure fails only this submission."""
+    try:
+        result = future.result()
+        with warnings.catch_warnings():
+            # nbgrader's own submission bookkeeping warns about SQLAlchemy autoflush.
+            warnings.simplefilter("ignore", SAWarning)
+            return record_result(course, assignment, notebooks, result)
+    except Exception as error:  # noqa: BLE001 - one bad submission must not stop the batch
+        detail = f"{type(error).__name__}: {error}".strip()[:300]
+        with Gradebook(course.db_url) as gradebook:
+            max_score = gradebook.find_assignment(assignment).max_score
+        return ReportRow(student, "failed", 0, max_score,
+                         f"not saved to the gradebook: {unexpected_failure(detail)}")
 
 
 def record_result(course: Course, assignment: str, notebooks: list[NotebookTask],
@@ -147,23 +162,28 @@ def record_result(course: Course, assignment: str, notebooks: list[NotebookTask]
 
     by_name = {n.name: n for n in notebooks}
     for outcome in result.notebooks:
+        resources = {"nbgrader": {"notebook": outcome.name, "assignment": assignment,
+                                  "student": student, "db_url": course.db_url}}
         if outcome.graded is not None:
             notebook = nbformat.from_dict(outcome.graded)
-            resources = {"nbgrader": {"notebook": outcome.name, "assignment": assignment,
-                                      "student": student, "db_url": course.db_url}}
             SaveAutoGrades().preprocess(notebook, resources)
         else:
             notebook = _placeholder(by_name[outcome.name], outcome.failure)
             _zero_grades(course, assignment, outcome.name, student)
+        # As `nbgrader autograde` does: the course's late-submission policy, if it sets one.
+        AssignLatePenalties(config=course.coursedir.config).preprocess(notebook, resources)
         nbformat.write(notebook, destination / f"{outcome.name}.ipynb")
 
     with Gradebook(course.db_url) as gradebook:
         submission = gradebook.find_submission(assignment, student)
-        score, max_score = submission.score, submission.max_score
+        penalty = submission.late_submission_penalty or 0
+        score, max_score = submission.score - penalty, submission.max_score
 
     failures = [n.failure for n in result.notebooks if n.failure]
     status = "failed" if failures and len(failures) == len(result.notebooks) else "graded"
     reasons = failures + result.notes + [note for n in result.notebooks for note in n.notes]
+    if penalty:
+        reasons.append(f"late: {_number(penalty)} point(s) taken off by the course's policy")
     timings = {
         "kernel_start": sum(n.timings.get("kernel_ready", 0) for n in result.notebooks),
         "execution": sum(n.timings.get("total", 0) - n.timings.get("kernel_ready", 0)

@@ -30,6 +30,13 @@ def exercises_source() -> Path:
     return course_home() / "exercises" / "source"
 
 
+def exercise_names(source: Path) -> list[str]:
+    """The exercises in `source`: each folder <name> holding <name>.ipynb."""
+    if not source.is_dir():
+        return []
+    return sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
+
+
 def config_text(root: Path, course_id: str, exchange: Path | None) -> str:
     lines = [
         "# nbgrader configuration for this course (made by `python -m autograder init`).",
@@ -58,8 +65,7 @@ def init_course(root: Path, course_id: str, source: Path | None = None,
         )
     if root.exists() and any(root.iterdir()):
         raise CourseError(f"{root} is not empty; nothing was changed. Pick an empty or new folder.")
-    names = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file()) \
-        if source.is_dir() else []
+    names = exercise_names(source)
     if not names:
         raise CourseError(f"no exercises found in {source} (expected <name>/<name>.ipynb).")
     if not course_id.replace("-", "").replace("_", "").isalnum():

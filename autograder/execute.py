@@ -13,7 +13,7 @@ caller grades those and says where it stopped.
 
 import asyncio
 import json
-import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
@@ -55,7 +55,7 @@ class SandboxedKernelManager(AsyncKernelManager):
     async def _async_launch_kernel(self, kernel_cmd, **kw):
         # The kernel's own stdout/stderr go nowhere: nothing it prints can reach the grader
         # except through the notebook protocol.
-        kw["stdout"] = kw["stderr"] = kw["stdin"] = open(os.devnull, "r+b")  # noqa: SIM115
+        kw["stdout"] = kw["stderr"] = kw["stdin"] = subprocess.DEVNULL
         if self.use_sandbox:
             kw["env"] = {}
         else:

@@ -23,8 +23,8 @@ from nbformat import NotebookNode
 
 from autograder import kernel_guard
 from autograder.execute import run_notebook
-from autograder.notebook_repair import nbgrader_info, rebuild_submission
-from autograder.sandbox import Limits, prepare_scratch
+from autograder.notebook_repair import is_test, nbgrader_info, rebuild_submission
+from autograder.sandbox import Limits
 
 MAX_NOTEBOOK_MB = 20
 MAX_OTHER_FILES_MB = 50
@@ -77,18 +77,28 @@ def grade_submission(task: SubmissionTask) -> SubmissionResult:
         _grade_submission(task, result)
     except Exception:  # noqa: BLE001 - one bad submission must not stop the batch
         detail = traceback.format_exc(limit=3).strip().splitlines()[-1]
-        for notebook in task.notebooks:
-            if not any(r.name == notebook.name for r in result.notebooks):
-                result.notebooks.append(NotebookResult(
-                    notebook.name, failure=f"the grader hit an unexpected problem: {detail}"))
+        done = {r.name for r in result.notebooks}
+        result.notebooks += [
+            NotebookResult(notebook.name, failure=unexpected_failure(detail))
+            for notebook in task.notebooks if notebook.name not in done
+        ]
     result.seconds = time.perf_counter() - started
     return result
 
 
+def unexpected_failure(detail: str) -> str:
+    return (f"the grader hit an unexpected problem ({detail}); grade this submission again "
+            "with --student, and if it fails again, grade it by hand")
+
+
 def _grade_submission(task: SubmissionTask, result: SubmissionResult) -> None:
     folder = Path(task.submitted_dir)
-    submitted = {p.stem: p for p in sorted(folder.rglob("*.ipynb"))
-                 if ".ipynb_checkpoints" not in p.parts}
+    # A notebook at the top wins over a copy in a subfolder (as in nbgrader); a link is
+    # never followed: the grader reads it outside the sandbox.
+    submitted: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*.ipynb"), key=lambda p: (len(p.parts), p)):
+        if ".ipynb_checkpoints" not in path.parts and not path.is_symlink():
+            submitted.setdefault(path.stem, path)
     expected = {n.name for n in task.notebooks}
     unclaimed = {name: path for name, path in submitted.items() if name not in expected}
     for notebook in task.notebooks:
@@ -146,17 +156,17 @@ def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path) -> 
     slot = worker_slot()
     key = secrets.token_bytes(32)
     guard_name = f"_grading_guard_{secrets.token_hex(8)}"
-    with tempfile.TemporaryDirectory(prefix=f"autograde-{slot}-") as folder:
+    # Student code may leave files it made unremovable; that must not fail the grading.
+    with tempfile.TemporaryDirectory(prefix=f"autograde-{slot}-",
+                                     ignore_cleanup_errors=True) as folder:
         scratch = Path(folder) / "work"
         scratch.mkdir()
         _copy_other_files(Path(task.submitted_dir), scratch)
         key_file = scratch / f".grading-key-{secrets.token_hex(8)}"
         key_file.write_bytes(key)
-        prepare_scratch(scratch, slot)
         to_run, test_keys = _instrument(rebuilt.notebook, notebook.name, guard_name, key_file)
         execution = run_notebook(to_run, scratch, task.limits, slot, task.use_sandbox)
         result.timings = execution.timings
-        shutil.rmtree(scratch, ignore_errors=True)
 
     prelude = to_run.cells[0]
     if prelude.get("execution_count") is None or any(
@@ -178,11 +188,24 @@ def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path) -> 
     return result
 
 
+# Files Python would import from the working directory.
+IMPORTABLE_SUFFIXES = (".py", ".pyc", ".pyw", ".pth", ".so", ".pyd", ".zip", ".egg")
+
+
 def _copy_other_files(submitted_dir: Path, scratch: Path) -> None:
-    """Data files submitted beside the notebook, within a size budget."""
+    """Data files submitted beside the notebook, within a size budget.
+
+    Hidden files and folders stay out: the scratch folder is the kernel's HOME, so a
+    submitted `.ipython/profile_default/startup/` script would run before the guard and
+    could read its key. Python modules stay out too: the scratch folder is also the
+    kernel's working directory, first on its import path, so a submitted `pandas.py` or
+    `hmac.py` would run in place of the real one while the guard is being built.
+    """
     budget = MAX_OTHER_FILES_MB * 1024 * 1024
     for path in sorted(submitted_dir.rglob("*")):
-        if path.is_symlink() or not path.is_file() or path.suffix == ".ipynb":
+        hidden = any(part.startswith(".") for part in path.relative_to(submitted_dir).parts)
+        if (hidden or path.is_symlink() or not path.is_file()
+                or path.suffix in (".ipynb", *IMPORTABLE_SUFFIXES)):
             continue
         size = path.stat().st_size
         if size > budget or path.name == "timestamp.txt":
@@ -193,17 +216,12 @@ def _copy_other_files(submitted_dir: Path, scratch: Path) -> None:
         shutil.copyfile(path, target)
 
 
-def _is_test(cell: NotebookNode) -> bool:
-    info = nbgrader_info(cell)
-    return cell.cell_type == "code" and bool(info.get("grade")) and not info.get("solution")
-
-
 def _instrument(notebook: NotebookNode, name: str, guard_name: str, key_file: Path):
     """The notebook as it is run: the guard's prelude first, test cells through the guard."""
     to_run = copy.deepcopy(notebook)
     test_keys = {}
     for index, cell in enumerate(to_run.cells):
-        if _is_test(cell):
+        if cell.cell_type == "code" and is_test(nbgrader_info(cell)):
             test_key = f"{name}/{nbgrader_info(cell)['grade_id']}"
             test_keys[index] = test_key
             cell.source = kernel_guard.test_call_source(guard_name, test_key, cell.source)
@@ -224,7 +242,7 @@ def _collect(notebook, ran, test_keys, key, stop_reason):
         if cell.cell_type != "code":
             continue
         ran_cell = ran.cells[index + 1]
-        outputs = [o for o in ran_cell.get("outputs", [])]
+        outputs = list(ran_cell.get("outputs", []))
         cell.execution_count = ran_cell.get("execution_count")
         if index not in test_keys:
             cell.outputs = outputs

@@ -15,9 +15,10 @@ exception handler), executes the test source with a fresh `exec`, refuses answer
 that compare equal to anything, and prints the marker only if all of that succeeded.
 A test cell whose marker is missing or wrong scores 0, whatever else it shows.
 
-Known limit: code that digs the key out of the kernel's memory (e.g. through the
-garbage collector) could forge a marker; the sandbox still contains such code and the
-submission's source shows it.
+Known limit: code that reaches the key's state inside the kernel (the guard's closure,
+the garbage collector, or `hmac` patched to see the keyed object after a test passes)
+could forge a marker; the sandbox still contains such code and the submission's source
+shows it.
 """
 
 import hashlib

@@ -17,7 +17,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from autograder.batch import autograde
-from autograder.course import Course, exercises_source, init_course
+from autograder.course import Course, exercise_names, exercises_source, init_course
 from autograder.sandbox import DEFAULT_LIMITS, Limits
 
 STUDENT = "me"
@@ -55,8 +55,7 @@ def selfgrade(work: Path | None, *, jobs: int | None = None, limits: Limits = DE
 
     work = (work or course_home() / "my-work").expanduser().resolve()
     source = exercises_source()
-    names = sorted(p.name for p in source.iterdir() if (p / f"{p.name}.ipynb").is_file())
-    mine = {name: work / name / f"{name}.ipynb" for name in names}
+    mine = {name: work / name / f"{name}.ipynb" for name in exercise_names(source)}
     if not any(path.is_file() for path in mine.values()):
         print(f"No exercises found in {work}. Run `make lab` first: it copies them there.",
               file=sys.stderr)
@@ -75,8 +74,10 @@ def selfgrade(work: Path | None, *, jobs: int | None = None, limits: Limits = DE
             print(f"[{number}/{len(mine)}] grading {name} ...", file=sys.stderr, flush=True)
             made = nbgrader_run(root, "generate_assignment", name)
             if made.returncode != 0:
-                rows.append((name, "-", "-", f"could not prepare the tests: "
-                             f"{made.stderr.strip().splitlines()[-1:]}"))
+                last_line = (made.stderr.strip().splitlines() or ["no message"])[-1]
+                rows.append((name, "-", "-", f"could not prepare the tests ({last_line}); "
+                             "the exercise file may be damaged: get a fresh copy of the "
+                             "course and try again"))
                 continue
             submitted = course.path("submitted", STUDENT, name)
             submitted.mkdir(parents=True)

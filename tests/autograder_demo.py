@@ -141,6 +141,7 @@ def submit(course: Path, student: str, files: dict[str, object]) -> None:
     folder.mkdir(parents=True)
     (folder / "timestamp.txt").write_text("2024-01-01 10:00:00.000000 UTC")
     for name, content in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
             (folder / name).write_text(content)
         else:

@@ -166,6 +166,16 @@ def build_submissions(course: Path, targets: dict) -> dict[str, tuple]:
         "missing": ({"notes.txt": "forgot it"}, "failed", 0, ["was not submitted"]),
         "renamed": ({"my copy.ipynb": solved}, "graded", ALL, ["renamed"]),
         "extra": ({nb: solved, "scratch.ipynb": empty}, "graded", ALL, ["extra notebook"]),
+        # An old copy in a subfolder is not graded in place of the notebook at the top.
+        "subfolder_copy": ({nb: solved, f"old/{nb}": release}, "graded", ALL, []),
+        # The scratch folder is the kernel's HOME: a startup script would run before the
+        # guard (here it would kill the kernel, so the notebook could not be graded).
+        "startup_script": ({nb: solved, ".ipython/profile_default/startup/00.py": KILL},
+                           "graded", ALL, []),
+        # The scratch folder is also the working directory: a module there would shadow
+        # the real one while the guard is built.
+        "shadow_module": ({nb: solved, "pandas.py": KILL, "hmac.py": KILL, "secrets.py": KILL},
+                          "graded", ALL, []),
         "hooks_exceptions": ({nb: demo.insert_before(release, "count_posts", HOOKS_EXC)},
                              "graded", 0, []),
         "hooks_transformers": ({nb: demo.insert_before(release, "count_posts", HOOKS_TRANSFORM)},
@@ -228,7 +238,8 @@ def batch(tmp_path_factory):
 
 CASE_NAMES = ["honest", "untouched", "half_done", "warns_on_stderr", "edited_tests",
               "deleted_tests", "duplicated_moved", "faked_outputs", "kernelspec_schema",
-              "invalid_json", "missing", "renamed", "extra", "hooks_exceptions",
+              "invalid_json", "missing", "renamed", "extra", "subfolder_copy",
+              "startup_script", "shadow_module", "hooks_exceptions",
               "hooks_transformers", "patched_helpers", "equals_anything", "kills_kernel",
               "endless_loop", "bombs", "escape"]
 
