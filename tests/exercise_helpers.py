@@ -57,6 +57,17 @@ def run_test_cell(name: str, task: str, function, namespace: dict) -> None:
     exec(compile(source, f"<{name}:test_{task}>", "exec"), scope)
 
 
+def solution_variant(name: str, task: str, edits, namespace: dict):
+    """The solution with a few (old, new) text edits: the kind of slip a learner makes."""
+    source = solution_cells(name)[task].source
+    for old, new in edits:
+        assert old in source, f"the {task} solution no longer contains {old!r}"
+        source = source.replace(old, new)
+    scope = dict(namespace)
+    exec(source, scope)
+    return scope[task]
+
+
 class AlwaysEqual:
     """Claims to equal anything: must never pass a check."""
 

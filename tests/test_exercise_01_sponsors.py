@@ -11,6 +11,7 @@ from exercise_helpers import (
     cell_info,
     solution_cells,
     solution_namespace,
+    solution_variant,
     source_notebook,
     test_cells,
 )
@@ -32,16 +33,8 @@ def solved():
     return solution_namespace(NAME)
 
 
-
 def variant(task, edits, namespace):
-    """The solution with a few edits: the kind of slip a learner makes."""
-    source = SOLUTION_CELLS[task].source
-    for old, new in edits:
-        assert old in source, f"the {task} solution no longer contains {old!r}"
-        source = source.replace(old, new)
-    scope = dict(namespace)
-    exec(source, scope)
-    return scope[task]
+    return solution_variant(NAME, task, edits, namespace)
 
 
 

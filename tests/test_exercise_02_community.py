@@ -11,6 +11,7 @@ from exercise_helpers import (
     cell_info,
     solution_cells,
     solution_namespace,
+    solution_variant,
     source_notebook,
     test_cells,
 )
@@ -32,14 +33,8 @@ def solved():
     return solution_namespace(NAME)
 
 
-
 def variant(task, old, new, namespace):
-    """The solution with one edit: the kind of slip a learner makes."""
-    source = SOLUTION_CELLS[task].source
-    assert old in source, f"the {task} solution no longer contains {old!r}"
-    scope = dict(namespace)
-    exec(source.replace(old, new), scope)
-    return scope[task]
+    return solution_variant(NAME, task, [(old, new)], namespace)
 
 
 
