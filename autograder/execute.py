@@ -113,7 +113,7 @@ async def _run(notebook, scratch, limits, slot, use_sandbox) -> Execution:
         notebook,
         km=manager,
         timeout=limits.cell_seconds,
-        startup_timeout=60,
+        startup_timeout=120,  # a busy machine starts kernels slowly
         interrupt_on_timeout=True,
         error_on_timeout={
             "ename": "TimeoutError",

@@ -225,8 +225,8 @@ def batch(tmp_path_factory):
     for student, (files, *_) in cases.items():
         demo.submit(course, student, files)
     graded = demo.autograder(
-        "autograde", demo.NAME, "--course", str(course), "--jobs", "2", "--cell-timeout", "5",
-        "--notebook-timeout", "25", "--memory-mb", "1024", "--max-processes", "48",
+        "autograde", demo.NAME, "--course", str(course), "--jobs", "2", "--cell-timeout", "10",
+        "--notebook-timeout", "40", "--memory-mb", "1024", "--max-processes", "48",
         "--output-kb", "512")
     listener.close()
     report = {row["student_id"]: row for row in csv.DictReader(

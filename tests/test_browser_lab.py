@@ -1,6 +1,7 @@
 """The course in a real browser: JupyterLab served by our own command line, driven in
 Debian's headless Chromium with Playwright (no browser download)."""
 
+import json
 import os
 import re
 import shutil
@@ -9,6 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
@@ -111,16 +113,91 @@ def browser():
         chromium.close()
 
 
+def kernel_of(base, token, path) -> dict | None:
+    """The server's record of the kernel behind the notebook at `path`, or None yet."""
+    with urllib.request.urlopen(f"{base}/api/sessions?token={token}", timeout=10) as reply:
+        sessions = json.load(reply)
+    for session in sessions:
+        if session.get("path") == path and session.get("kernel"):
+            kernel_id = session["kernel"]["id"]
+            with urllib.request.urlopen(f"{base}/api/kernels/{kernel_id}?token={token}",
+                                        timeout=10) as reply:
+                return json.load(reply)
+    return None
+
+
+def wait_for_connected_idle_kernel(page, base, token, path, timeout=240):
+    """What a learner waits for before pressing Run All: the page shows an idle kernel, and
+    the server confirms that the kernel exists, is idle and has this page connected to it.
+    The page's indicator alone can read idle before the kernel's socket is up."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        indicator = page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']")
+        kernel = kernel_of(base, token, path)
+        if (indicator.count() and kernel and kernel.get("execution_state") == "idle"
+                and kernel.get("connections", 0) >= 1):
+            return kernel
+        time.sleep(0.5)
+    raise AssertionError(f"no connected, idle kernel for {path} within {timeout} s "
+                         f"(server says: {kernel_of(base, token, path)})")
+
+
+PROMPTS = """() => [...document.querySelectorAll('.jp-Notebook .jp-CodeCell .jp-InputPrompt')]
+    .map(prompt => prompt.textContent.trim())"""
+
+
+def run_all(page, attempts=3, noticed_within=45):
+    """Run > Run All Cells from the menu bar, as a learner clicks it. Run All marks every
+    queued cell [*] at once, so a Run All that no cell shows within `noticed_within`
+    seconds was lost (the kernel or the page was not ready): click it again."""
+    for _ in range(attempts):
+        page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
+        page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+        deadline = time.monotonic() + noticed_within
+        while time.monotonic() < deadline:
+            if any(re.search(r"[*\d]", text) for text in page.evaluate(PROMPTS)):
+                return
+            time.sleep(0.5)
+    raise AssertionError(f"Run All was lost {attempts} times: no cell started running")
+
+
 def open_and_run_all(browser, base, token, path):
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(f"{base}/lab/tree/{path}?reset&token={token}")
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
-    # Wait for the kernel before running everything.
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
-    # The menu bar's Run > Run All Cells, as a learner would click it.
-    page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Run$")).click()
-    page.locator(".lm-Menu-itemLabel", has_text=re.compile("^Run All Cells$")).click()
+    wait_for_connected_idle_kernel(page, base, token, path)
+    run_all(page)
     return page
+
+
+PAGE_SUMMARY = """() => {
+    const text = selector => [...document.querySelectorAll(selector)]
+        .map(node => node.textContent.trim()).filter(Boolean);
+    return {
+        execution_indicator: [...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')]
+            .map(node => node.dataset.status),
+        status_bar: text('.jp-StatusBar-Widget').join(' | '),
+        dialogs: text('.jp-Dialog'),
+        prompts: text('.jp-Notebook .jp-CodeCell .jp-InputPrompt'),
+        errors: text(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+            .map(error => error.slice(0, 300)),
+    };
+}"""
+
+
+@contextmanager
+def explained_failure(page, name):
+    """On failure: a screenshot kept for a person and what the page showed, in the error."""
+    try:
+        yield
+    except Exception as error:
+        shot = SCREENSHOTS / f"{name}-failure.png"
+        try:
+            page.screenshot(path=str(shot))
+            shown = page.evaluate(PAGE_SUMMARY)
+        except Exception as inner:  # noqa: BLE001 - the page itself may be gone
+            shown = f"(could not read the page: {inner})"
+        raise AssertionError(f"{error}\nThe page showed: {shown}\nScreenshot: {shot}") from error
 
 
 RUN_FINISHED = """() => {
@@ -132,40 +209,70 @@ RUN_FINISHED = """() => {
 
 
 def wait_until_run_finished(page):
-    page.wait_for_function(RUN_FINISHED, timeout=180_000)
+    page.wait_for_function(RUN_FINISHED, timeout=300_000)
 
 
 def test_start_here_runs_in_jupyterlab_with_plot_and_widget(lab_server, browser):
     base, token, root = lab_server
     page = open_and_run_all(browser, base, token, "course/00_start_here.ipynb")
-    page.wait_for_selector(".jp-OutputArea-output img", timeout=180_000)
-    page.wait_for_selector(".jupyter-widgets, .widget-dropdown, .widget-slider", timeout=180_000)
-    page.wait_for_selector(".jp-Notebook-ExecutionIndicator[data-status='idle']", timeout=180_000)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
-    page.screenshot(path=str(SCREENSHOTS / "start_here.png"), full_page=False)
-    assert errors.count() == 0, errors.first.inner_text()
+    with explained_failure(page, "start_here"):
+        wait_until_run_finished(page)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=60_000)
+        page.wait_for_selector(".jupyter-widgets, .widget-dropdown, .widget-slider",
+                               timeout=60_000)
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        page.screenshot(path=str(SCREENSHOTS / "start_here.png"), full_page=False)
+        assert errors.count() == 0, errors.first.inner_text()
     page.close()
 
 
 def test_solved_exercise_shows_every_check_green(lab_server, browser):
     base, token, root = lab_server
     page = open_and_run_all(browser, base, token, "my-work/00_start_here/solved.ipynb")
-    wait_until_run_finished(page)
-    page.screenshot(path=str(SCREENSHOTS / "exercise_solved.png"))
-    source = nbformat.read(ROOT / "exercises/source/00_start_here/00_start_here.ipynb", 4)
-    checks = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")
-              and c.cell_type == "code"]
-    assert page.locator(".jp-OutputArea-output", has_text="✔").count() == len(checks)
-    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
-    assert errors.count() == 0
+    with explained_failure(page, "exercise_solved"):
+        wait_until_run_finished(page)
+        page.screenshot(path=str(SCREENSHOTS / "exercise_solved.png"))
+        source = nbformat.read(ROOT / "exercises/source/00_start_here/00_start_here.ipynb", 4)
+        checks = [c for c in source.cells if c.metadata.get("nbgrader", {}).get("grade")
+                  and c.cell_type == "code"]
+        assert page.locator(".jp-OutputArea-output", has_text="✔").count() == len(checks)
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+        assert errors.count() == 0
     page.close()
 
 
 def test_unsolved_exercise_says_what_to_do(lab_server, browser):
     base, token, root = lab_server
     page = open_and_run_all(browser, base, token, "my-work/00_start_here/00_start_here.ipynb")
-    wait_until_run_finished(page)
-    page.screenshot(path=str(SCREENSHOTS / "exercise_unsolved.png"))
-    assert page.locator(".jp-OutputArea-output", has_text="✔").count() == 0
-    assert page.locator(".jp-OutputArea-output", has_text="NotImplementedError").count() >= 1
+    with explained_failure(page, "exercise_unsolved"):
+        wait_until_run_finished(page)
+        page.screenshot(path=str(SCREENSHOTS / "exercise_unsolved.png"))
+        assert page.locator(".jp-OutputArea-output", has_text="✔").count() == 0
+        assert page.locator(".jp-OutputArea-output", has_text="NotImplementedError").count() >= 1
+    page.close()
+
+
+def test_a_lost_run_all_is_noticed_at_once_and_explained(lab_server, browser):
+    """A Run All that starts no cell fails in seconds with what the page showed and a
+    screenshot, instead of waiting out a long timeout."""
+    base, token, root = lab_server
+    nothing_to_run = nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_markdown_cell("# Notes")],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}})
+    nbformat.write(nothing_to_run, root / "notes.ipynb")
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab/tree/notes.ipynb?reset&token={token}")
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=180_000)
+    wait_for_connected_idle_kernel(page, base, token, "notes.ipynb")
+    started = time.monotonic()
+    with pytest.raises(AssertionError) as failure:
+        with explained_failure(page, "lost_run_all"):
+            run_all(page, attempts=2, noticed_within=3)
+    assert time.monotonic() - started < 60
+    assert "Run All was lost 2 times" in str(failure.value)
+    assert "execution_indicator" in str(failure.value)
+    assert (SCREENSHOTS / "lost_run_all-failure.png").is_file()
     page.close()
