@@ -19,6 +19,10 @@ def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--notebook-timeout", type=int, default=defaults.notebook_seconds,
                        help="seconds of wall time per notebook before it is stopped")
     group.add_argument("--output-kb", type=int, default=defaults.output_kb)
+    group.add_argument("--scratch-mb", type=int, default=defaults.scratch_mb,
+                       help="writable scratch space of one notebook (all its files together)")
+    group.add_argument("--cpus", type=float, default=defaults.cpus,
+                       help="CPU share of one notebook's processes together")
     group.add_argument(UNSAFE_FLAG, dest="unsafe", action="store_true",
                        help="run student code WITHOUT the sandbox, with your own rights "
                             "(only where the sandbox cannot run; at your own risk)")
@@ -27,7 +31,8 @@ def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
 def _limits(args) -> Limits:
     return Limits(memory_mb=args.memory_mb, max_processes=args.max_processes,
                   max_file_mb=args.max_file_mb, cell_seconds=args.cell_timeout,
-                  notebook_seconds=args.notebook_timeout, output_kb=args.output_kb)
+                  notebook_seconds=args.notebook_timeout, output_kb=args.output_kb,
+                  scratch_mb=args.scratch_mb, cpus=args.cpus)
 
 
 def _use_sandbox(args) -> bool:
@@ -36,7 +41,7 @@ def _use_sandbox(args) -> bool:
         print("WARNING: grading WITHOUT the sandbox (--unsafe-no-sandbox): student code runs "
               "with your rights, files and network.", file=sys.stderr)
         return False
-    check_sandbox()
+    print(check_sandbox().describe(_limits(args)), file=sys.stderr)
     return True
 
 

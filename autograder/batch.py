@@ -76,6 +76,7 @@ def notebook_tasks(course: Course, assignment: str) -> list[NotebookTask]:
                 notebook.name,
                 dict(nbformat.read(release, as_version=4)),
                 {cell.name: cell.source for cell in notebook.source_cells},
+                str(course.path("source", ".", assignment)),
             ))
     if not tasks:
         raise CourseError(f"assignment {assignment!r} has no notebooks in the gradebook.")

@@ -11,6 +11,7 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
+from sociallearning.exercises import NEVER_RELEASED
 from sociallearning.paths import course_home
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -19,6 +20,7 @@ FEEDBACK_PREPROCESSORS = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.feedback.HideHiddenTests",
+    "autograder.neutralize.NeutralizeStudentContent",
 ]
 
 
@@ -45,6 +47,8 @@ def config_text(root: Path, course_id: str, exchange: Path | None) -> str:
         f"c.CourseDirectory.root = {str(root)!r}",
         "# Exercises import sociallearning and read the sample data; allow for a slow start.",
         "c.Execute.timeout = 120",
+        "# Each exercise's checks.py (checks, hidden cases) stays with the instructor.",
+        f"c.CourseDirectory.ignore = {[*CourseDirectory().ignore, *NEVER_RELEASED]!r}",
         "# Feedback shows visible tests and results only, never hidden test source.",
         f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
     ]

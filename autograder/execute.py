@@ -13,26 +13,30 @@ caller grades those and says where it stopped.
 
 import asyncio
 import json
+import os
+import stat
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import zmq
 from jupyter_client import AsyncKernelManager
 from jupyter_client.kernelspec import KernelSpec
 from nbclient import NotebookClient
 from nbclient.exceptions import DeadKernelError
 from nbformat import NotebookNode
 
-from autograder import kernel_guard, sandbox
+from autograder import sandbox
 
 
 class SandboxedKernelManager(AsyncKernelManager):
     """A python kernel whose command line is wrapped by the sandbox."""
 
-    def setup(self, scratch: Path, limits: sandbox.Limits, slot: int, use_sandbox: bool):
-        self.scratch, self.limits, self.slot, self.use_sandbox = scratch, limits, slot, use_sandbox
+    def setup(self, scratch: Path, limits: sandbox.Limits, box: "sandbox.Sandbox | None"):
+        self.scratch, self.limits, self.box = scratch, limits, box
+        self.use_sandbox = box is not None
         self.transport = "ipc"
         self.ip = str(scratch / "kernel-ipc")
         self.connection_file = str(scratch / "kernel.json")
@@ -47,9 +51,9 @@ class SandboxedKernelManager(AsyncKernelManager):
 
     def format_kernel_cmd(self, extra_arguments=None):
         command = super().format_kernel_cmd(extra_arguments)
-        if self.use_sandbox:
-            sandbox.prepare_scratch(self.scratch, self.slot)
-            return sandbox.wrap(command, self.scratch, self.limits, self.slot)
+        if self.box is not None:
+            self.box._hand_over()  # the connection file, written just now, is the kernel's
+            return self.box.wrap(command)
         return sandbox.unsandboxed(command, self.limits)
 
     async def _async_launch_kernel(self, kernel_cmd, **kw):
@@ -64,12 +68,20 @@ class SandboxedKernelManager(AsyncKernelManager):
         return await super()._async_launch_kernel(kernel_cmd, **kw)
 
 
-class CappedClient(NotebookClient):
-    """nbclient that keeps at most a fixed amount of output per notebook."""
+class GradingClient(NotebookClient):
+    """nbclient that keeps at most a fixed amount of output per notebook, and lets the
+    grader judge test cells: a test cell's source never runs in the kernel; its judge runs
+    here (in a thread, since checks are plain functions) and calls the learner's functions
+    in the kernel through `call_in_kernel`."""
 
     output_budget = 0
     outputs_dropped = False
     timed_out = False
+    kernel_died = False
+    judges: dict = {}  # cell index -> judge(call_in_sandbox) -> verdicts.Verdict
+    calls_folder: Path | None = None
+    calls_fd: int | None = None
+    calls_made = 0
 
     async def _async_handle_timeout(self, timeout, cell=None):
         self.timed_out = True
@@ -79,9 +91,6 @@ class CappedClient(NotebookClient):
         size = len(json.dumps(msg.get("content", {}), default=str))
         self.output_budget -= size
         if self.output_budget < 0:
-            marker = kernel_guard.first_marker(str(msg.get("content", {}).get("text", "")))
-            if marker:  # a test's result is never crowded out by earlier output
-                outs.append(NotebookNode(output_type="stream", name="stdout", text=marker + "\n"))
             if not self.outputs_dropped:
                 self.outputs_dropped = True
                 outs.append(NotebookNode(output_type="stream", name="stdout",
@@ -89,27 +98,121 @@ class CappedClient(NotebookClient):
             return None
         return super().output(outs, msg, display_id, cell_index)
 
+    async def async_execute_cell(self, cell, cell_index, execution_count=None,
+                                 store_history=True):
+        judge = self.judges.get(cell_index)
+        if judge is None:
+            return await super().async_execute_cell(cell, cell_index, execution_count,
+                                                    store_history)
+        loop = asyncio.get_running_loop()
+
+        def call_in_sandbox(function_name: str, request: str) -> bytes:
+            future = asyncio.run_coroutine_threadsafe(
+                self.call_in_kernel(function_name, request), loop)
+            return future.result()
+
+        verdict = await asyncio.to_thread(judge, call_in_sandbox)
+        cell.outputs = verdict.outputs
+        cell.execution_count = execution_count
+        self.code_cells_executed += 1
+        if self.kernel_died:
+            raise DeadKernelError("the kernel died while a test called the learner's code")
+        return cell
+
+    async def call_in_kernel(self, function_name: str, request: str) -> bytes:
+        """Run the learner's `function_name` on `request` (plain data) in the kernel; return
+        the envelope it wrote (plain data, size-capped), or raise CouldNotCall."""
+        from autograder.verdicts import CouldNotCall
+
+        if self.kernel_died:
+            raise CouldNotCall(f"{function_name}() was not called: the kernel had died")
+        self.calls_made += 1
+        request_name, result_name = f"in-{self.calls_made}.json", f"out-{self.calls_made}.json"
+        request_path = self.calls_folder / request_name
+        result_path = self.calls_folder / result_name
+        # The folder is the kernel's to write in: never follow or reuse what it left there,
+        # and reach it through the descriptor opened before any student code ran.
+        try:
+            descriptor = os.open(request_name, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                                 | os.O_NOFOLLOW, 0o644, dir_fd=self.calls_fd)
+        except OSError:
+            raise CouldNotCall(f"{function_name}() was not called: the notebook tampered "
+                               "with the grader's folder") from None
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(request)
+        code = (f"__import__('sociallearning.graded_call', fromlist=['call']).call("
+                f"{function_name!r}, {str(request_path)!r}, {str(result_path)!r})")
+        self.timed_out = False
+        try:
+            msg_id = self.kc.execute(code, silent=True, store_history=False,
+                                     allow_stdin=False, stop_on_error=False)
+            reply = await self.async_wait_for_reply(msg_id)
+        except DeadKernelError:
+            self.kernel_died = True
+            raise CouldNotCall(f"the kernel died while {function_name}() ran (it exited, was "
+                               "killed, or ran out of memory)") from None
+        if self.timed_out:
+            raise CouldNotCall(f"{function_name}() ran longer than {self.timeout} s and was "
+                               "stopped (an endless loop?)")
+        if reply is None or reply.get("content", {}).get("status") != "ok":
+            raise CouldNotCall(f"{function_name}() could not be called: the notebook changed "
+                               "how code runs in its kernel")
+        try:
+            return read_capped(result_name, RESULT_CAP_BYTES, dir_fd=self.calls_fd)
+        except (OSError, ValueError) as error:
+            raise CouldNotCall(f"the result of {function_name}() could not be read "
+                               f"({error})") from None
+
+
+RESULT_CAP_BYTES = 9 * 1024 * 1024
+MAX_KERNEL_MESSAGE_BYTES = 4 * 1024 * 1024
+
+
+def read_capped(path, max_bytes: int, dir_fd: int | None = None) -> bytes:
+    """A regular file's bytes, never following a link, refused when larger than the cap."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=dir_fd)
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(handle.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("not a regular file")
+        if info.st_size > max_bytes:
+            raise ValueError(f"larger than {max_bytes // (1024 * 1024)} MB")
+        data = handle.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise ValueError(f"larger than {max_bytes // (1024 * 1024)} MB")
+    return data
+
 
 @dataclass
 class Execution:
     stopped_at: int | None = None  # index of the cell where execution stopped early
     stop_reason: str = ""
     outputs_dropped: bool = False
+    notes: list[str] = field(default_factory=list)  # limits hit, in plain words
     timings: dict[str, float] = field(default_factory=dict)
 
 
 def run_notebook(
-    notebook: NotebookNode, scratch: Path, limits: sandbox.Limits, slot: int, use_sandbox: bool
+    notebook: NotebookNode, scratch: Path, limits: sandbox.Limits, slot: int, use_sandbox: bool,
+    judges: dict | None = None,
 ) -> Execution:
-    """Execute `notebook` in place; return how far it got and how long each part took."""
-    return asyncio.run(_run(notebook, scratch, limits, slot, use_sandbox))
+    """Execute `notebook` in place, test cells by their judges (cell index -> judge);
+    return how far it got and how long each part took."""
+    return asyncio.run(_run(notebook, scratch, limits, slot, use_sandbox, judges or {}))
 
 
-async def _run(notebook, scratch, limits, slot, use_sandbox) -> Execution:
+async def _run(notebook, scratch, limits, slot, use_sandbox, judges) -> Execution:
     result = Execution()
+    calls_folder = scratch / "calls"
+    calls_folder.mkdir(exist_ok=True)
+    # The sandbox (capped as a whole) takes over the scratch folder, files already in it.
+    box = sandbox.Sandbox(scratch, limits) if use_sandbox else None
     manager = SandboxedKernelManager()
-    manager.setup(scratch, limits, slot, use_sandbox)
-    client = CappedClient(
+    manager.setup(scratch, limits, box)
+    # No message from the kernel may be larger than this: a bigger one is dropped by zmq
+    # before it reaches the grader's memory.
+    manager.context.setsockopt(zmq.MAXMSGSIZE, MAX_KERNEL_MESSAGE_BYTES)
+    client = GradingClient(
         notebook,
         km=manager,
         timeout=limits.cell_seconds,
@@ -125,6 +228,8 @@ async def _run(notebook, scratch, limits, slot, use_sandbox) -> Execution:
         shutdown_kernel="immediate",
     )
     client.output_budget = limits.output_kb * 1024
+    client.judges, client.calls_folder = judges, calls_folder
+    client.calls_fd = os.open(calls_folder, os.O_RDONLY | os.O_DIRECTORY)
     started = time.perf_counter()
     current = {"index": None}
     original_execute_cell = client.async_execute_cell
@@ -169,6 +274,17 @@ async def _run(notebook, scratch, limits, slot, use_sandbox) -> Execution:
             await client._async_cleanup_kernel()
         except Exception:  # noqa: BLE001
             pass
+        os.close(client.calls_fd)
+        if box is not None:
+            try:
+                box.close()
+            except RuntimeError as error:  # something outlived its sandbox: say so
+                result.notes.append(str(error))
+            hits = box.limit_hits()
+            if hits and "kernel died" in result.stop_reason:
+                result.stop_reason = "; ".join(hits)
+            elif hits:
+                result.notes.extend(hits)
     result.timings["total"] = time.perf_counter() - started
     result.timings.setdefault("kernel_ready", result.timings["total"])
     result.outputs_dropped = client.outputs_dropped

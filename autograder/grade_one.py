@@ -1,17 +1,21 @@
 """Grade one student's submission of one assignment (runs in a worker process).
 
-For each notebook the assignment expects: find it (by name, or a renamed copy by its
-cell labels), read it (invalid JSON is a failure with a reason), rebuild it on the
-course's skeleton (notebook_repair), run it in the sandbox with each test cell behind
-the guard (kernel_guard), and return the graded notebook: the course's cells, the
-student's answers, and outputs in which a test cell shows an error unless its pass
-marker is valid. Nothing here touches the gradebook; the parent process writes it.
+For each notebook the assignment expects, the steps are:
+1. find it (by name, or a renamed copy by its cell labels) and read it (invalid JSON is
+   a failure with a reason);
+2. rebuild it on the course's skeleton (notebook_repair): course cells from the course,
+   answers from the student;
+3. plan each test cell (verdicts.plan_test_cell): which checks of the exercise's
+   checks.py it asks for, read from the course's source, never from the submission;
+4. run it in the sandbox (execute): student and setup cells run in the kernel; at each
+   test cell the grader runs the checks here, calling the learner's functions in the
+   kernel with inputs given as plain data, and writes the cell's outputs from its verdict;
+5. return the graded notebook. Nothing here touches the gradebook; the parent does.
 """
 
 import copy
+import functools
 import multiprocessing
-import secrets
-import shutil
 import tempfile
 import time
 import traceback
@@ -21,8 +25,9 @@ from pathlib import Path
 import nbformat
 from nbformat import NotebookNode
 
-from autograder import kernel_guard
+from autograder import submission_files, verdicts
 from autograder.execute import run_notebook
+from autograder.neutralize import neutralize_notebook, trusted_grade_ids
 from autograder.notebook_repair import is_test, nbgrader_info, rebuild_submission
 from autograder.sandbox import Limits
 
@@ -35,6 +40,7 @@ class NotebookTask:
     name: str
     release: dict  # the released notebook (JSON), the skeleton
     locked_sources: dict[str, str]  # grade_id -> full course source (hidden tests included)
+    exercise_folder: str = ""  # the course's source folder of the assignment (its checks.py)
 
 
 @dataclass
@@ -91,61 +97,46 @@ def unexpected_failure(detail: str) -> str:
             "with --student, and if it fails again, grade it by hand")
 
 
+# All reading of a submission before its notebooks run must end within this time.
+PREPARE_SECONDS = 30
+
+
 def _grade_submission(task: SubmissionTask, result: SubmissionResult) -> None:
     folder = Path(task.submitted_dir)
-    # A notebook at the top wins over a copy in a subfolder (as in nbgrader); a link is
-    # never followed: the grader reads it outside the sandbox.
-    submitted: dict[str, Path] = {}
-    for path in sorted(folder.rglob("*.ipynb"), key=lambda p: (len(p.parts), p)):
-        if ".ipynb_checkpoints" not in path.parts and not path.is_symlink():
-            submitted.setdefault(path.stem, path)
+    deadline = time.monotonic() + PREPARE_SECONDS
+    # Regular files only (no links, pipes or devices), sizes checked before any read; a
+    # notebook at the top wins over a copy in a subfolder (as in nbgrader).
+    listing = submission_files.list_submission(folder, deadline=deadline)
+    result.notes.extend(listing.notes())
+    submitted = {name: found.path for name, found in listing.notebooks().items()}
     expected = {n.name for n in task.notebooks}
     unclaimed = {name: path for name, path in submitted.items() if name not in expected}
     for notebook in task.notebooks:
         path = submitted.get(notebook.name)
         if path is None:
-            path = _find_renamed(notebook, unclaimed)
+            wanted = {nbgrader_info(c).get("grade_id") for c in notebook.release["cells"]}
+            path = submission_files.find_renamed(
+                wanted - {None}, list(unclaimed.values()), max_mb=MAX_NOTEBOOK_MB,
+                deadline=deadline, beneath=folder, notes=result.notes)
             if path is not None:
                 result.notes.append(f"{path.name} was graded as {notebook.name}.ipynb (renamed)")
                 unclaimed.pop(path.stem)
         if path is None:
-            result.notebooks.append(NotebookResult(
-                notebook.name, failure=f"{notebook.name}.ipynb was not submitted"))
+            failure = (listing.refused_notebook(notebook.name)
+                       or f"{notebook.name}.ipynb was not submitted")
+            result.notebooks.append(NotebookResult(notebook.name, failure=failure))
             continue
-        result.notebooks.append(grade_notebook(task, notebook, path))
+        result.notebooks.append(grade_notebook(task, notebook, path, listing))
     for name in unclaimed:
         result.notes.append(f"extra notebook {name}.ipynb was ignored")
 
 
-def _find_renamed(notebook: NotebookTask, candidates: dict[str, Path]) -> Path | None:
-    wanted = {nbgrader_info(c).get("grade_id") for c in notebook.release["cells"]} - {None}
-    for path in candidates.values():
-        try:
-            cells = nbformat.read(path, as_version=4).cells
-        except Exception:  # noqa: BLE001 - an unreadable candidate is simply not a match
-            continue
-        if wanted & {nbgrader_info(c).get("grade_id") for c in cells}:
-            return path
-    return None
-
-
-def read_submitted(path: Path) -> NotebookNode:
-    """The submitted notebook, or ValueError with a reason a student can act on."""
-    if path.stat().st_size > MAX_NOTEBOOK_MB * 1024 * 1024:
-        raise ValueError(f"{path.name} is larger than {MAX_NOTEBOOK_MB} MB; clear its outputs "
-                         "and submit again")
-    try:
-        return nbformat.read(path, as_version=4)
-    except Exception as error:  # noqa: BLE001 - nbformat raises many kinds
-        reason = str(error).splitlines()[0][:200] if str(error) else type(error).__name__
-        raise ValueError(f"{path.name} is not a valid notebook ({reason}); open it in "
-                         "Jupyter, save it, and submit again") from None
-
-
-def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path) -> NotebookResult:
+def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path,
+                   listing) -> NotebookResult:
     result = NotebookResult(notebook.name)
     try:
-        submitted = read_submitted(path)
+        submitted = submission_files.read_notebook(path, MAX_NOTEBOOK_MB,
+                                                   beneath=Path(task.submitted_dir))
     except (ValueError, OSError) as error:
         result.failure = str(error)
         return result
@@ -153,136 +144,66 @@ def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path) -> 
     rebuilt = rebuild_submission(release, notebook.locked_sources, submitted)
     result.notes.extend(rebuilt.notes)
 
+    try:
+        judges, test_ids = _judges(rebuilt.notebook, notebook)
+    except (verdicts.TestCellError, ImportError, SyntaxError) as error:
+        result.failure = f"the course's tests for this notebook could not be read: {error}"
+        return result
+
     slot = worker_slot()
-    key = secrets.token_bytes(32)
-    guard_name = f"_grading_guard_{secrets.token_hex(8)}"
     # Student code may leave files it made unremovable; that must not fail the grading.
     with tempfile.TemporaryDirectory(prefix=f"autograde-{slot}-",
                                      ignore_cleanup_errors=True) as folder:
         scratch = Path(folder) / "work"
         scratch.mkdir()
-        _copy_other_files(Path(task.submitted_dir), scratch)
-        key_file = scratch / f".grading-key-{secrets.token_hex(8)}"
-        key_file.write_bytes(key)
-        to_run, test_keys = _instrument(rebuilt.notebook, notebook.name, guard_name, key_file)
-        execution = run_notebook(to_run, scratch, task.limits, slot, task.use_sandbox)
+        result.notes.extend(submission_files.copy_data_files(
+            listing, scratch, budget_mb=MAX_OTHER_FILES_MB, skip_names={"timestamp.txt"}))
+        to_run = copy.deepcopy(rebuilt.notebook)
+        execution = run_notebook(to_run, scratch, task.limits, slot, task.use_sandbox, judges)
         result.timings = execution.timings
 
-    prelude = to_run.cells[0]
-    if prelude.get("execution_count") is None or any(
-            o.output_type == "error" for o in prelude.outputs):
-        why = execution.stop_reason or "; ".join(
-            o.get("evalue", "") for o in prelude.outputs if o.output_type == "error")
-        result.failure = f"the grader could not start this notebook's kernel: {why}"
+    if execution.stop_reason and not any(
+            c.get("execution_count") for c in to_run.cells if c.cell_type == "code"):
+        result.failure = ("the grader could not start this notebook's kernel: "
+                          f"{execution.stop_reason}")
         return result
     if execution.stop_reason:
-        stopped = execution.stopped_at - 1 if execution.stopped_at else None
-        where = f" in cell {stopped + 1}" if stopped is not None else ""
+        where = f" in cell {execution.stopped_at + 1}" if execution.stopped_at is not None else ""
         result.notes.append(f"{execution.stop_reason}{where}; the cells after it did not run")
+    result.notes.extend(execution.notes)
     if execution.outputs_dropped:
         result.notes.append(f"output beyond {task.limits.output_kb} KB was dropped")
-    graded, failed_tests = _collect(rebuilt.notebook, to_run, test_keys, key,
-                                    execution.stop_reason)
+    result.graded, failed_tests = _collect(to_run, test_ids, execution.stop_reason)
     result.notes.extend(failed_tests)
-    result.graded = graded
+    # Student HTML and scripts are shown as text in the graded notebook and formgrader.
+    neutralize_notebook(result.graded, trusted_cell_ids=trusted_grade_ids(notebook.release))
     return result
 
 
-# Files Python would import from the working directory.
-IMPORTABLE_SUFFIXES = (".py", ".pyc", ".pyw", ".pth", ".so", ".pyd", ".zip", ".egg")
+def _judges(notebook: NotebookNode, task: NotebookTask):
+    """Per test cell (by index): the judge that runs its checks in the grader's process."""
+    checks = verdicts.load_checks(Path(task.exercise_folder))
+    judges, test_ids = {}, {}
+    for index, cell in enumerate(notebook.cells):
+        info = nbgrader_info(cell)
+        if cell.cell_type == "code" and is_test(info):
+            grade_id = info["grade_id"]
+            calls = verdicts.plan_test_cell(task.locked_sources.get(grade_id, cell.source),
+                                            grade_id)
+            judges[index] = functools.partial(verdicts.judge, checks, calls)
+            test_ids[index] = grade_id
+    return judges, test_ids
 
 
-def _copy_other_files(submitted_dir: Path, scratch: Path) -> None:
-    """Data files submitted beside the notebook, within a size budget.
-
-    Hidden files and folders stay out: the scratch folder is the kernel's HOME, so a
-    submitted `.ipython/profile_default/startup/` script would run before the guard and
-    could read its key. Python modules stay out too: the scratch folder is also the
-    kernel's working directory, first on its import path, so a submitted `pandas.py` or
-    `hmac.py` would run in place of the real one while the guard is being built.
-    """
-    budget = MAX_OTHER_FILES_MB * 1024 * 1024
-    for path in sorted(submitted_dir.rglob("*")):
-        hidden = any(part.startswith(".") for part in path.relative_to(submitted_dir).parts)
-        if (hidden or path.is_symlink() or not path.is_file()
-                or path.suffix in (".ipynb", *IMPORTABLE_SUFFIXES)):
-            continue
-        size = path.stat().st_size
-        if size > budget or path.name == "timestamp.txt":
-            continue
-        budget -= size
-        target = scratch / path.relative_to(submitted_dir)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, target)
-
-
-def _instrument(notebook: NotebookNode, name: str, guard_name: str, key_file: Path):
-    """The notebook as it is run: the guard's prelude first, test cells through the guard."""
-    to_run = copy.deepcopy(notebook)
-    test_keys = {}
-    for index, cell in enumerate(to_run.cells):
-        if cell.cell_type == "code" and is_test(nbgrader_info(cell)):
-            test_key = f"{name}/{nbgrader_info(cell)['grade_id']}"
-            test_keys[index] = test_key
-            cell.source = kernel_guard.test_call_source(guard_name, test_key, cell.source)
-    prelude = nbformat.v4.new_code_cell(kernel_guard.prelude_source(str(key_file), guard_name))
-    to_run.cells.insert(0, prelude)
-    return to_run, test_keys
-
-
-def _stream_text(outputs) -> str:
-    return "".join(o.get("text", "") for o in outputs if o.get("output_type") == "stream")
-
-
-def _collect(notebook, ran, test_keys, key, stop_reason):
-    """The graded notebook and, per failed test, a line for the report."""
-    graded = copy.deepcopy(notebook)
+def _collect(ran: NotebookNode, test_ids: dict[int, str], stop_reason: str):
+    """The graded notebook and, per test that could not run, a line for the report."""
     failed = []
-    for index, cell in enumerate(graded.cells):
-        if cell.cell_type != "code":
-            continue
-        ran_cell = ran.cells[index + 1]
-        outputs = list(ran_cell.get("outputs", []))
-        cell.execution_count = ran_cell.get("execution_count")
-        if index not in test_keys:
-            cell.outputs = outputs
-            continue
-        test_key = test_keys[index]
-        passed = test_key in kernel_guard.passed_tests(key, _stream_text(outputs))
-        cell.outputs = _test_outputs(outputs, passed)
-        if not passed:
-            grade_id = test_key.split("/", 1)[1]
-            if ran_cell.get("execution_count") is None:
-                why = stop_reason or "it did not run"
-                message = f"this test did not run: {why}"
-            elif not any(o.output_type == "error" for o in outputs):
-                message = ("this test did not finish with a valid result (something in the "
-                           "notebook changed how code runs or how errors are reported)")
-            else:
-                message = ""
-            if message:
-                cell.outputs.append(nbformat.v4.new_output(
-                    "error", ename="GradingError", evalue=message,
-                    traceback=[f"GradingError: {message}"]))
-                failed.append(f"test {grade_id!r}: {message}")
-    return graded, failed
-
-
-def _test_outputs(outputs, passed: bool):
-    """A test cell's outputs, in the form nbgrader scores: an error unless it passed."""
-    kept = []
-    for output in outputs:
-        kind = output.get("output_type")
-        if kind == "stream":
-            text = kernel_guard.strip_markers(output.get("text", ""))
-            if not text.strip():
-                continue
-            # A warning on stderr does not cost a passing test its points.
-            kept.append(nbformat.v4.new_output(
-                "stream", name="stdout" if passed else output.get("name", "stdout"), text=text))
-        elif kind == "error":
-            if not passed:
-                kept.append(output)
-        elif kind == "display_data":
-            kept.append(output)
-    return kept
+    for index, grade_id in test_ids.items():
+        cell = ran.cells[index]
+        if cell.get("execution_count") is None and not cell.get("outputs"):
+            message = f"this test did not run: {stop_reason or 'it was not reached'}"
+            cell.outputs = [nbformat.v4.new_output(
+                "error", ename="GradingError", evalue=message,
+                traceback=[f"GradingError: {message}"])]
+            failed.append(f"test {grade_id!r}: {message}")
+    return ran, failed

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the system parts that some tests and the JupyterHub path need:
-# Debian's chromium (browser tests), bubblewrap (the grading sandbox) and
+# Debian's chromium (browser tests), bubblewrap and libseccomp2 (the grading sandbox) and
 # configurable-http-proxy from npm (JupyterHub). Safe to run again: it only
 # installs what is missing. Elsewhere it says what to install and carries on;
 # the tests that need a missing part skip and name it.
@@ -9,6 +9,10 @@ set -euo pipefail
 missing_apt=()
 command -v chromium >/dev/null 2>&1 || missing_apt+=(chromium)
 command -v bwrap >/dev/null 2>&1 || missing_apt+=(bubblewrap)
+# The grading sandbox's seccomp filter is compiled with libseccomp (optional: without
+# it the sandbox runs without a seccomp filter and says so).
+{ ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep 'libseccomp\.so\.2' >/dev/null \
+  || missing_apt+=(libseccomp2)
 command -v npm >/dev/null 2>&1 || missing_apt+=(nodejs npm)
 need_chp=0
 command -v configurable-http-proxy >/dev/null 2>&1 || need_chp=1

@@ -15,8 +15,14 @@ after the task's check cell ran at least once in this kernel (see `feedback.task
 
 import os
 from pathlib import Path
+from types import SimpleNamespace
 
 from sociallearning.paths import course_home
+
+# Each exercise's checks and hidden cases live beside its source notebook in this file; it
+# is never released to learners (nbgrader's CourseDirectory.ignore lists it).
+CHECKS_FILE = "checks.py"
+NEVER_RELEASED = [CHECKS_FILE]
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -80,6 +86,47 @@ def _solution_text(source: str) -> str:
     return "\n".join(kept).strip("\n")
 
 
+def solution_namespace(notebook_path: Path) -> SimpleNamespace:
+    """The reference answers of an exercise: its source notebook's setup and solution cells,
+    run in a fresh namespace. The solution cells are the one source of the answers; the
+    checks compare the learner's results with what these return."""
+    import nbformat
+
+    path = Path(notebook_path).resolve()
+    stamp = path.stat().st_mtime_ns
+    cached = _solutions.get(path)
+    if cached and cached[0] == stamp:
+        return cached[1]
+    notebook = nbformat.read(str(path), as_version=4)
+    namespace = {"__name__": f"reference_{path.stem}"}
+    for cell in notebook.cells:
+        marks = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "code" or (marks.get("grade") and not marks.get("solution")):
+            continue  # test cells are not part of the answers
+        exec(compile(_solution_text(cell.source), f"<{path.name}: {marks.get('grade_id')}>",
+                     "exec"), namespace)
+    answers = SimpleNamespace(**{k: v for k, v in namespace.items() if not k.startswith("__")})
+    _solutions[path] = (stamp, answers)
+    return answers
+
+
+_solutions: dict[Path, tuple[int, SimpleNamespace]] = {}
+
+
+class ChecksNotHere:
+    """Stands in for an exercise's checks where they are not shipped (class mode)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __getattr__(self, check_name: str):
+        def not_here(*args, **kwargs):
+            show(f"The checks of `{self.name}` are not in your copy of the course (your "
+                 "instructor keeps them). Submit your notebook: the grader runs every check "
+                 "and your feedback shows each result.")
+        return not_here
+
+
 class Exercise:
     """One exercise, read from exercises/source/<name>/<name>.ipynb."""
 
@@ -117,6 +164,33 @@ class Exercise:
 
     def __repr__(self) -> str:
         return f"Exercise({self.name!r})"
+
+    @property
+    def checks(self):
+        """The exercise's checks (checks.py beside its source notebook), loaded on first use:
+        a check cell calls `checks.NAME(your_function)`. Where the course's source is not
+        there (class mode, or inside the grading sandbox), a stand-in that says so."""
+        return _LazyChecks(self)
+
+    def checks_module(self):
+        """The checks module itself (or the class-mode stand-in)."""
+        import importlib.util
+        import sys
+
+        path = self.path.with_name(CHECKS_FILE)
+        if not path.is_file():
+            return ChecksNotHere(self.name)
+        module_name = f"sociallearning_checks_{self.name}"
+        if module_name not in sys.modules:
+            spec = importlib.util.spec_from_file_location(module_name, path)
+            module = importlib.util.module_from_spec(spec)
+            sys.modules[module_name] = module
+            try:
+                spec.loader.exec_module(module)
+            except BaseException:
+                del sys.modules[module_name]
+                raise
+        return sys.modules[module_name]
 
     def tasks(self) -> list[str]:
         """The task names (grade_ids of the solution cells), in notebook order."""
@@ -168,3 +242,17 @@ class Exercise:
         show(f"A model answer for `{grade_id}` (other answers can be right too):\n\n"
              f"```python\n{_solution_text(cell.source)}\n```")
 
+
+
+class _LazyChecks:
+    """`exercise.checks`: nothing is read until a check is called (the setup cell also runs
+    in the grading sandbox, where the checks are not)."""
+
+    def __init__(self, exercise: Exercise):
+        self._exercise = exercise
+
+    def __getattr__(self, name: str):
+        return getattr(self._exercise.checks_module(), name)
+
+    def __repr__(self) -> str:
+        return f"<checks of {self._exercise.name}>"

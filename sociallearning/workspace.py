@@ -30,7 +30,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sociallearning.exercises import exercise_names, exercises_folder
+from sociallearning.exercises import NEVER_RELEASED, exercise_names, exercises_folder
 from sociallearning.paths import course_home
 
 VERSIONS_FILE = ".course-versions.json"
@@ -103,6 +103,8 @@ def generate_release(source: Path, name: str, course_root: Path) -> Path:
     config.CourseDirectory.db_url = f"sqlite:///{course_root / 'gradebook.db'}"
     config.GenerateAssignment.no_database = True
     config.SaveCells.enabled = False
+    config.CourseDirectory.ignore = [*CourseDirectory().ignore,
+                                     *NEVER_RELEASED]
     converter = GenerateAssignment(coursedir=CourseDirectory(config=config), config=config)
     converter.force = True
     result = capture_log(converter)

@@ -42,21 +42,47 @@ def top_name(names):
 TESTS = {
     "test_count_posts": ('''\
 """count_posts() counts each name"""
-assert count_posts(["ann", "bob", "ann"]) == {"ann": 2, "bob": 1}, "count each name once per post"
+checks.count_posts(count_posts)
 ### BEGIN HIDDEN TESTS
 # HIDDEN-CHECK-7f3a
-assert type(count_posts([])) is dict and count_posts([]) == {}
-assert count_posts(["cy"]) == {"cy": 1}
+checks.count_posts_hidden(count_posts)
 ### END HIDDEN TESTS''', 2),
     "test_top_name": ('''\
 """top_name() names the most active person, ties by name"""
-from sociallearning import feedback
-feedback.expect(top_name(["bob", "ann", "bob"]) == "bob", "bob posted most")
+checks.top_name(top_name)
 ### BEGIN HIDDEN TESTS
 # HIDDEN-CHECK-7f3a
-feedback.expect(type(top_name(["b", "a"])) is str and top_name(["b", "a"]) == "a", "ties by name")
+checks.top_name_hidden(top_name)
 ### END HIDDEN TESTS''', 3),
 }
+# The exercise's checks.py: expected answers worked out by hand, hidden cases as inputs.
+CHECKS = '''\
+from sociallearning import feedback
+
+
+def _same(got, expected, what):
+    feedback.expect(type(got) is type(expected) and got == expected,
+                    f"{what} should return {expected!r}, not {got!r}")
+
+
+def count_posts(learner):
+    _same(learner(["ann", "bob", "ann"]), {"ann": 2, "bob": 1}, "count_posts()")
+    feedback.passed("count_posts() counts each name once per post")
+
+
+def count_posts_hidden(learner):
+    _same(learner([]), {}, "count_posts([])")
+    _same(learner(["cy"]), {"cy": 1}, "count_posts(['cy'])")
+
+
+def top_name(learner):
+    _same(learner(["bob", "ann", "bob"]), "bob", "top_name()")
+    feedback.passed("top_name() names who posted most")
+
+
+def top_name_hidden(learner):
+    _same(learner(["b", "a"]), "a", "top_name() on a tie")
+'''
 REFLECTION_POINTS = 1
 
 
@@ -64,7 +90,9 @@ def source_notebook() -> nbformat.NotebookNode:
     cells = [
         _cell(new_markdown_cell, "# Demo\nRestart and run all before you submit.",
               grade_id="intro", locked=True, grade=False, solution=False),
-        _cell(new_code_cell, "import sys\nimport pandas as pd", grade_id="setup", locked=True,
+        _cell(new_code_cell, "import sys\nimport pandas as pd\n"
+              "from sociallearning.exercises import Exercise\n"
+              f"checks = Exercise({NAME!r}).checks", grade_id="setup", locked=True,
               grade=False, solution=False),
         new_markdown_cell("## 1. Count posts per name"),
     ]
@@ -91,6 +119,7 @@ def write_source(exercises: Path) -> Path:
     folder = exercises / NAME
     folder.mkdir(parents=True, exist_ok=True)
     nbformat.write(source_notebook(), folder / f"{NAME}.ipynb")
+    (folder / "checks.py").write_text(CHECKS)
     return exercises
 
 

@@ -12,7 +12,7 @@ from autograder.course import exercises_source
 from autograder.sandbox import SandboxUnavailable, check_sandbox
 
 pytestmark = pytest.mark.slow
-EXERCISES = ["00_start_here", "01_sponsors"]
+EXERCISES = ["00_start_here", "01_sponsors", "02_community", "03_thought_leaders"]
 
 
 def automatic_points(name: str) -> float:

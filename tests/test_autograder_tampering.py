@@ -6,6 +6,7 @@ from the demo exercise's cell points (autograder_demo.TESTS)."""
 
 import copy
 import csv
+import json
 import os
 import secrets
 import socket
@@ -20,6 +21,7 @@ from autograder import sandbox
 
 pytestmark = pytest.mark.slow
 
+MEMORY_PER_PROCESS = any("memory" in cap for cap in sandbox.sandbox_mode().per_process_only())
 COUNT, TOP = demo.TESTS["test_count_posts"][1], demo.TESTS["test_top_name"][1]
 ALL = COUNT + TOP
 MAX = ALL + demo.REFLECTION_POINTS
@@ -32,9 +34,63 @@ HOOKS_TRANSFORM = """\
 import ast
 get_ipython().input_transformers_post.append(lambda lines: ["pass\\n"])
 class Silence(ast.NodeTransformer):
-    def visit_Assert(self, node):
-        return ast.Pass()
+    def visit_Call(self, node):
+        return ast.Constant(None)
 get_ipython().ast_transformers.append(Silence())"""
+# Families that beat the in-kernel guard of earlier versions (each took full marks there):
+# forging its pass marker from the signing state found through the garbage collector and
+# printed after every cell by an IPython event; rebinding the check helpers' code objects;
+# patching IPython's own methods.
+FORGE = """\
+import gc, hmac
+KEYS = ["demo_counts/test_count_posts", "demo_counts/test_top_name"]
+def _forge(*args):
+    for obj in gc.get_objects():
+        if isinstance(obj, hmac.HMAC):
+            for key in KEYS:
+                digest = obj.copy()
+                digest.update(key.encode())
+                print("autograder-pass", key, digest.hexdigest())
+get_ipython().events.register("post_run_cell", _forge)"""
+REBIND = """\
+from sociallearning import feedback
+def _nothing(*args, **kwargs):
+    return None
+for name in ("expect", "expect_same_values", "expect_same_frame", "expect_type"):
+    getattr(feedback, name).__code__ = _nothing.__code__
+shell = get_ipython()
+shell.showtraceback = lambda *args, **kwargs: None
+shell.events.register("post_run_cell", lambda result: print("autograder-pass all tests"))"""
+HISTORY = """\
+print(In, _ih, Out)
+print(list(get_ipython().history_manager.get_range(output=False)))"""
+
+
+def reads_reference_code(targets: dict) -> str:
+    """Answers right only if the student can read the course's checks or import answers."""
+    return f"""\
+found = []
+try:
+    found.append(open({targets['checks']!r}).read())
+except OSError:
+    pass
+try:
+    import sociallearning.checks
+    found.append('imported')
+except ImportError:
+    pass
+def count_posts(names):
+    if not found:
+        raise NotImplementedError()
+    counts = {{}}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return counts
+def top_name(names):
+    if not found:
+        raise NotImplementedError()
+    counts = count_posts(names)
+    return sorted(counts, key=lambda name: (-counts[name], name))[0]"""
 PATCHED = """\
 import builtins, sys, types
 from sociallearning import feedback
@@ -186,10 +242,22 @@ def build_submissions(course: Path, targets: dict) -> dict[str, tuple]:
         "equals_anything": ({nb: demo.solve(release, code=ANYTHING)}, "graded", 0, []),
         "kills_kernel": ({nb: after_count_test(KILL)}, "graded", COUNT, ["kernel died"]),
         "endless_loop": ({nb: after_count_test(LOOP)}, "graded", COUNT, ["stopped"]),
-        "bombs": ({nb: demo.insert_before(solved, "count_posts", BOMBS)}, "graded", ALL,
-                  ["output beyond"]),
+        # Capped as a whole (cgroups), the 16 GB grab stops the notebook; capped per
+        # process, it fails with MemoryError and the answers still count.
+        "bombs": ({nb: demo.insert_before(solved, "count_posts", BOMBS)}, "graded",
+                  *((ALL, ["output beyond"]) if MEMORY_PER_PROCESS else (0, ["memory"]))),
         "escape": ({nb: demo.solve(release, code={"count_posts": escape_code(targets),
                                                  "top_name": "pass"})}, "graded", 0, []),
+        "forges_markers": ({nb: demo.insert_before(release, "count_posts", FORGE)},
+                           "graded", 0, []),
+        "rebinds_and_patches": ({nb: demo.insert_before(
+            demo.solve(release, code={"top_name": "def top_name(names):\n    return 'zzz'"}),
+            "count_posts", REBIND)}, "graded", COUNT, []),
+        "reads_reference": ({nb: demo.solve(release, code={
+            "count_posts": reads_reference_code(targets), "top_name": "pass"})},
+            "graded", 0, []),
+        "prints_history": ({nb: demo.insert_before(solved, "reflection", HISTORY)},
+                           "graded", ALL, []),
     }
 
 
@@ -216,6 +284,7 @@ def batch(tmp_path_factory):
         "source": str(course / "source" / demo.NAME / f"{demo.NAME}.ipynb"),
         "gradebook": str(course / "gradebook.db"),
         "other": str(course / "submitted" / "honest" / demo.NAME / f"{demo.NAME}.ipynb"),
+        "checks": str(course / "source" / demo.NAME / "checks.py"),
         "write_course": str(course / "escaped.txt"),
         "write_tmp": str(outside),
         "port": listener.getsockname()[1],
@@ -241,7 +310,8 @@ CASE_NAMES = ["honest", "untouched", "half_done", "warns_on_stderr", "edited_tes
               "invalid_json", "missing", "renamed", "extra", "subfolder_copy",
               "startup_script", "shadow_module", "hooks_exceptions",
               "hooks_transformers", "patched_helpers", "equals_anything", "kills_kernel",
-              "endless_loop", "bombs", "escape"]
+              "endless_loop", "bombs", "escape", "forges_markers", "rebinds_and_patches",
+              "reads_reference", "prints_history"]
 
 
 def test_the_batch_finishes(batch):
@@ -295,5 +365,14 @@ def test_sandbox_refuses_clearly_where_it_cannot_run(monkeypatch):
 def test_autograded_notebook_hides_no_grading_internals(batch):
     path = batch["course"] / "autograded" / "honest" / demo.NAME / f"{demo.NAME}.ipynb"
     text = path.read_text()
-    assert "autograder-pass" not in text and "_grading_guard_" not in text
+    assert "graded_call" not in text and "calls/in-" not in text
     assert os.path.getsize(path) < 1_000_000
+
+
+def test_hidden_test_source_never_reaches_the_kernel(batch):
+    """The kernel's own history, printed by the submission, holds no hidden test source:
+    test cells are judged by the grader and never sent to the kernel."""
+    path = batch["course"] / "autograded" / "prints_history" / demo.NAME / f"{demo.NAME}.ipynb"
+    outputs = json.dumps([cell.get("outputs", []) for cell in nbformat.read(path, 4).cells])
+    assert "count_posts" in outputs  # the history was printed ...
+    assert demo.HIDDEN_TEXT not in outputs and "count_posts_hidden" not in outputs  # ... clean

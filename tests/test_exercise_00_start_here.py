@@ -15,13 +15,15 @@ from exercise_helpers import (
 from exercise_helpers import run_test_cell as run_exercise_test_cell
 
 from sociallearning import feedback
-from sociallearning.checks import start_here as checks
+from sociallearning.exercises import Exercise
 
 NAME = "00_start_here"
 TASKS = ["headcount_by_unit", "busiest_weekday"]
 TEST_CELLS = dict(test_cells(NAME))
 SOLUTION_CELLS = solution_cells(NAME)
 run_test_cell = partial(run_exercise_test_cell, NAME)
+
+checks = Exercise("00_start_here").checks_module()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from exercise_helpers import (
 from exercise_helpers import run_test_cell as run_exercise_test_cell
 
 from sociallearning import feedback
-from sociallearning.checks import sponsors as checks
+from sociallearning.exercises import Exercise
 
 NAME = "01_sponsors"
 TASKS = ["sponsor_changes", "units_without_sponsor", "sponsor_reach", "education_priority",
@@ -26,6 +26,8 @@ TASKS = ["sponsor_changes", "units_without_sponsor", "sponsor_reach", "education
 TEST_CELLS = dict(test_cells(NAME))
 SOLUTION_CELLS = solution_cells(NAME)
 run_test_cell = partial(run_exercise_test_cell, NAME)
+
+checks = Exercise("01_sponsors").checks_module()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,7 @@ from exercise_helpers import (
 from exercise_helpers import run_test_cell as run_exercise_test_cell
 
 from sociallearning import feedback
-from sociallearning.checks import community as checks
+from sociallearning.exercises import Exercise
 
 NAME = "02_community"
 TASKS = ["time_to_first_response", "participation_inequality", "champions_by_people_helped",
@@ -26,6 +26,8 @@ TASKS = ["time_to_first_response", "participation_inequality", "champions_by_peo
 TEST_CELLS = dict(test_cells(NAME))
 SOLUTION_CELLS = solution_cells(NAME)
 run_test_cell = partial(run_exercise_test_cell, NAME)
+
+checks = Exercise("02_community").checks_module()
 
 
 @pytest.fixture(scope="module")

@@ -11,8 +11,8 @@ import tweepy
 from exercise_helpers import AlwaysEqual, solution_namespace, test_cells
 
 from sociallearning import feedback, following, xapi
-from sociallearning.checks import thought_leaders as checks
 from sociallearning.data import SEED_LEADERS, load
+from sociallearning.exercises import Exercise
 
 NAME = "03_thought_leaders"
 TASKS = [
@@ -22,6 +22,8 @@ TASKS = [
     "recommend_to_follow",
     "compare_in_degree_and_pagerank",
 ]
+
+checks = Exercise("03_thought_leaders").checks_module()
 
 
 @pytest.fixture(scope="module")

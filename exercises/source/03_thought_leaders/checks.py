@@ -5,11 +5,18 @@ tweepy client (never the network, whatever X_BEARER_TOKEN says) and compares wit
 reference in sociallearning.following. The *_edge_cases checks use small hand-built cases.
 """
 
+from pathlib import Path
+
 import networkx as nx
 import pandas as pd
 
 from sociallearning import feedback, following
 from sociallearning.data import SEED_LEADERS, load
+from sociallearning.exercises import solution_namespace
+
+# The reference answers are the solution cells of the notebook beside this file; the
+# toolkit's `following` builds the sample graphs the cases use.
+reference = solution_namespace(Path(__file__).with_name("03_thought_leaders.ipynb"))
 
 LEARNER = "you_learner"
 NO_SUCH_USER = "nobody_here"  # a valid username (1-15 letters, digits, _) nobody has
@@ -87,7 +94,7 @@ def look_up_users(learner_function) -> None:
     with feedback.task("look_up_users"):
         client = _client()
         got = learner_function(client, list(SEED_LEADERS))
-        expected = following.look_up_users(client, list(SEED_LEADERS))
+        expected = reference.look_up_users(client, list(SEED_LEADERS))
         feedback.expect_same_frame(got, expected, "look_up_users(client, SEED_LEADERS)")
     feedback.passed(
         "look_up_users() returns id (as text), username, name and followers_count, "
@@ -101,7 +108,7 @@ def look_up_users_edge_cases(learner_function) -> None:
         asked = [SEED_LEADERS[-1], LEARNER, SEED_LEADERS[0]]
         feedback.expect_same_frame(
             learner_function(client, list(asked)),
-            following.look_up_users(client, asked),
+            reference.look_up_users(client, asked),
             f"look_up_users(client, {asked})",
         )
         _expect_value_error_naming(
@@ -173,7 +180,7 @@ def follow_graph(learner_function) -> None:
     with feedback.task("follow_graph"):
         edges = _edges_from_data(SEED_LEADERS)
         got = learner_function(edges.copy())
-        _expect_graph(got, following.follow_graph(edges), "follow_graph(edges)")
+        _expect_graph(got, reference.follow_graph(edges), "follow_graph(edges)")
     feedback.passed("follow_graph() draws one arrow from each follower to the account followed.")
 
 
@@ -186,7 +193,7 @@ def follow_graph_edge_cases(learner_function) -> None:
         )
         _expect_graph(
             learner_function(twice.copy()),
-            following.follow_graph(twice),
+            reference.follow_graph(twice),
             "follow_graph(edges with a repeated row and a follow-back)",
         )
     feedback.passed("follow_graph() handles no edges, repeated rows and follow-backs.")
@@ -198,7 +205,7 @@ def recommend_to_follow(learner_function) -> None:
         graph = _sample_graph()
         mine = _learner_follows()
         got = learner_function(graph.copy(), list(SEED_LEADERS), set(mine), min_seeds=2, top=10)
-        expected = following.recommend_to_follow(graph, SEED_LEADERS, mine, min_seeds=2, top=10)
+        expected = reference.recommend_to_follow(graph, SEED_LEADERS, mine, min_seeds=2, top=10)
         feedback.expect_same_frame(
             got, expected, "recommend_to_follow(graph, SEED_LEADERS, my_follows, min_seeds=2)"
         )
@@ -223,7 +230,7 @@ def recommend_to_follow_edge_cases(learner_function) -> None:
             feedback.expect_same_frame(
                 learner_function(graph.copy(), list(seeds), set(mine), min_seeds=min_seeds,
                                  top=top),
-                following.recommend_to_follow(graph, seeds, mine, min_seeds=min_seeds, top=top),
+                reference.recommend_to_follow(graph, seeds, mine, min_seeds=min_seeds, top=top),
                 f"recommend_to_follow() on a small graph ({about})",
             )
     feedback.passed("recommend_to_follow() handles ties, exclusions, min_seeds and top.")
@@ -234,7 +241,7 @@ def compare_in_degree_and_pagerank(learner_function) -> None:
     with feedback.task("compare_in_degree_and_pagerank"):
         graph = _sample_graph()
         got = learner_function(graph.copy(), top=10)
-        expected = following.compare_in_degree_and_pagerank(graph, top=10)
+        expected = reference.compare_in_degree_and_pagerank(graph, top=10)
         feedback.expect_same_frame(got, expected, "compare_in_degree_and_pagerank(graph)")
     feedback.passed(
         "compare_in_degree_and_pagerank() puts both ranks side by side for the top accounts "
@@ -248,7 +255,7 @@ def compare_in_degree_and_pagerank_edge_cases(learner_function) -> None:
         for top in (3, graph.number_of_nodes()):
             feedback.expect_same_frame(
                 learner_function(graph.copy(), top=top),
-                following.compare_in_degree_and_pagerank(graph, top=top),
+                reference.compare_in_degree_and_pagerank(graph, top=top),
                 f"compare_in_degree_and_pagerank() on a small graph with ties (top={top})",
             )
     feedback.passed("compare_in_degree_and_pagerank() shares tied ranks and stops at top.")

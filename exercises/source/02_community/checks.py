@@ -10,13 +10,16 @@ expected answer.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sociallearning import community as reference
 from sociallearning import feedback
-from sociallearning import participation as reference_participation
+from sociallearning.exercises import solution_namespace
+
+# The reference answers are the solution cells of the notebook beside this file.
+reference = solution_namespace(Path(__file__).with_name("02_community.ipynb"))
 
 
 @lru_cache(maxsize=1)
@@ -132,7 +135,7 @@ def participation_inequality(learner):
     with feedback.task("participation_inequality"):
         posts, memberships, accounts = _sample()
         got = learner(*_copies(posts, memberships, accounts))
-        expected = reference_participation.participation_inequality(posts, memberships, accounts)
+        expected = reference.participation_inequality(posts, memberships, accounts)
         feedback.expect_same_frame(got, expected,
                                    "participation_inequality(posts, memberships, accounts)")
     feedback.passed("participation_inequality() splits each community into lurkers, "
@@ -155,7 +158,7 @@ def participation_inequality_edge_cases(learner):
             (big, big_members, _accounts(members)),
     }
     with feedback.task("participation_inequality"):
-        _expect_same_frames(learner, reference_participation.participation_inequality, cases)
+        _expect_same_frames(learner, reference.participation_inequality, cases)
     feedback.passed("participation_inequality() rounds the top 1% up, handles silent "
                     "communities and leaves bots out.")
 
@@ -207,7 +210,7 @@ def contributor_absence_factor(learner):
         posts, _, accounts = _sample()
         got = learner(*_copies(posts, accounts))
         _expect_whole_number(got, "contributor_absence_factor()")
-        expected = reference_participation.contributor_absence_factor(posts, accounts)
+        expected = reference.contributor_absence_factor(posts, accounts)
         feedback.expect_close(got, expected, "contributor_absence_factor(posts, accounts)")
     feedback.passed(f"contributor_absence_factor() is {expected}: that few people made half "
                     "of all contributions.")
@@ -234,7 +237,7 @@ def contributor_absence_factor_edge_cases(learner):
             what = f"contributor_absence_factor() on {case}"
             _expect_whole_number(got, what)
             feedback.expect_close(
-                got, reference_participation.contributor_absence_factor(posts, accounts), what)
+                got, reference.contributor_absence_factor(posts, accounts), what)
     feedback.passed("contributor_absence_factor() stops as soon as half is reached, leaves "
                     "bots out and gives 0 for no posts.")
 
@@ -246,7 +249,7 @@ def contribution_funnel(learner):
     with feedback.task("contribution_funnel"):
         posts, memberships, accounts = _sample()
         got = learner(*_copies(memberships, posts, accounts))
-        expected = reference_participation.contribution_funnel(memberships, posts, accounts)
+        expected = reference.contribution_funnel(memberships, posts, accounts)
         feedback.expect_same_frame(got, expected,
                                    "contribution_funnel(memberships, posts, accounts)")
     feedback.passed("contribution_funnel() counts joined -> contributed -> repeat contributor "
@@ -275,6 +278,6 @@ def contribution_funnel_edge_cases(learner):
         "members but no posts at all": (members, weeks.iloc[:0], accounts),
     }
     with feedback.task("contribution_funnel"):
-        _expect_same_frames(learner, reference_participation.contribution_funnel, cases)
+        _expect_same_frames(learner, reference.contribution_funnel, cases)
     feedback.passed("contribution_funnel() counts weeks from Monday, leaves bots and "
                     "non-members out and handles no posts.")

@@ -1,5 +1,5 @@
-"""Checks for exercise 01_sponsors: the learner's functions against the reference in
-`sociallearning.sponsors`.
+"""Checks for exercise 01_sponsors: the learner's functions against the reference answers,
+the solution cells of 01_sponsors.ipynb beside this file.
 
 Each task has a visible check (on the sample data) and `*_edge_cases` (a tiny hand-built
 re-org: a sponsor who left, a sponsor whose manager left, a renamed unit, the person at the
@@ -10,11 +10,16 @@ gets copies, so changing its inputs cannot change the expected answer.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 
 from sociallearning import feedback
-from sociallearning import sponsors as reference
+from sociallearning import sponsors as toolkit  # shared helpers, not answers
+from sociallearning.exercises import solution_namespace
+
+# The reference answers are the solution cells of the notebook beside this file.
+reference = solution_namespace(Path(__file__).with_name("01_sponsors.ipynb"))
 
 # Tiny frames use the loader's types: categories for units, dates as midnight UTC.
 _ORG_COLUMNS = ["employee_id", "name", "title", "business_unit", "manager_id", "location",
@@ -130,9 +135,9 @@ def _expect_reference_frame(learner, reference_function, frames, org_after, what
 
 def _expect_known_statuses(got, what):
     if type(got) is pd.DataFrame and "status" in got.columns:
-        unknown = sorted({str(s) for s in got["status"] if s not in reference.STATUSES})
+        unknown = sorted({str(s) for s in got["status"] if s not in toolkit.STATUSES})
         feedback.expect(not unknown, f"{_named(what)}: status should be one of "
-                        f"{list(reference.STATUSES)}; you have {unknown[:5]}.")
+                        f"{list(toolkit.STATUSES)}; you have {unknown[:5]}.")
 
 
 def sponsor_changes(learner):
@@ -270,7 +275,7 @@ def _as_plain_days(frame):
         column = frame["next_touchpoint"]
         if pd.api.types.is_datetime64_any_dtype(column):
             frame = frame.copy()
-            frame["next_touchpoint"] = reference.as_days(column).dt.tz_localize(None)
+            frame["next_touchpoint"] = toolkit.as_days(column).dt.tz_localize(None)
     return frame
 
 

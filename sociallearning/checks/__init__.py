@@ -1,1 +1,0 @@
-"""Checks that the exercise test cells run: one module per exercise."""
