@@ -43,5 +43,5 @@ def test_selfgrade_grades_copies_and_writes_feedback(tmp_path, monkeypatch, caps
     assert "top_name" in row and "count_posts" not in row.split(maximum, 1)[1]
     assert hashlib.sha256(mine.read_bytes()).hexdigest() == before
     html = (work / "feedback" / f"{demo.NAME}.html").read_text()
-    assert "✔ count_posts() counts each name once per post" in html
+    assert "count_posts() counts each name once per post" in html
     assert demo.HIDDEN_TEXT not in html and "count_posts_hidden" not in html
