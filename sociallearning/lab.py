@@ -7,6 +7,16 @@ from pathlib import Path
 from sociallearning.paths import course_home
 
 FIRST_MODULE = Path("course") / "00_start_here.ipynb"
+# The learner's Lab settings: no news prompt, no instructor tools (see its README).
+LEARNER_CONFIG = Path("deploy") / "learner-lab"
+
+
+def learner_environment(home: Path, environ: dict) -> dict:
+    """The environment for the learner's Lab: the course's settings first on the path."""
+    extra = str(home / LEARNER_CONFIG)
+    existing = environ.get("JUPYTER_CONFIG_PATH")
+    return {**environ,
+            "JUPYTER_CONFIG_PATH": os.pathsep.join([extra, existing]) if existing else extra}
 
 
 def lab_command(home: Path, *, as_root: bool, has_display: bool) -> list[str]:
@@ -32,7 +42,7 @@ def main() -> None:
     command = lab_command(home, as_root=as_root, has_display=has_display)
     print("Opening the course:", " ".join(command[2:]), flush=True)
     os.chdir(home)
-    os.execv(command[0], command)
+    os.execve(command[0], command, learner_environment(home, dict(os.environ)))
 
 
 if __name__ == "__main__":

@@ -114,7 +114,26 @@ def exercise_problems(nb: nbformat.NotebookNode) -> list[str]:
             if grade_id in seen:
                 problems.append(f"{where}: grade_id {grade_id} is used twice")
             seen.add(grade_id)
+        if cell.cell_type == "code" and marks.get("solution") and "### END SOLUTION" in \
+                cell.source and cell.source.split("### END SOLUTION", 1)[1].strip():
+            # nbgrader puts `raise NotImplementedError()` in place of the solution; code
+            # after the marker would reach the learner as well.
+            problems.append(f"{where} ({grade_id}): code after ### END SOLUTION")
+        if cell.cell_type == "code" and marks.get("grade") and not marks.get("solution"):
+            problems += [f"{where}: {why}" for why in _test_cell_problems(cell.source, grade_id)]
     return problems
+
+
+def _test_cell_problems(source: str, grade_id: str) -> list[str]:
+    """A test cell holds only its docstring and `checks.NAME(function)` lines: the grader
+    reads it without running it (see autograder.verdicts)."""
+    from autograder.verdicts import TestCellError, plan_test_cell
+
+    try:
+        plan_test_cell(source, grade_id)
+    except TestCellError as error:
+        return [str(error)]
+    return []
 
 
 def is_exercise_source(path: Path) -> bool:

@@ -16,9 +16,9 @@ HINTS = ["Count the rows per member with `groupby`.",
 
 SETUP = """\
 import pandas as pd
-from sociallearning import feedback
 from sociallearning.exercises import Exercise
-ex = Exercise("01_demo")"""
+ex = Exercise("01_demo")
+checks = ex.checks"""
 
 SOLUTION = """\
 def top_members(posts, top=2):
@@ -30,16 +30,32 @@ def top_members(posts, top=2):
 
 TEST = '''\
 """top_members() ranks members by number of posts"""
-posts = pd.DataFrame({"member": ["ann", "bob", "ann", "cy", "bob", "ann"]})
-expected = pd.DataFrame({"member": ["ann", "bob"], "posts": [3, 2]})
-with feedback.task("top_members"):
-    feedback.expect_same_frame(top_members(posts), expected, "top_members(posts)")
+checks.top_members(top_members)
 ### BEGIN HIDDEN TESTS
-with feedback.task("top_members"):
-    feedback.expect_same_frame(top_members(posts, top=1), expected.head(1),
-                               "top_members(posts, top=1)")
-### END HIDDEN TESTS
-feedback.passed("top_members() ranks members by number of posts")'''
+checks.top_members_top_one(top_members)
+### END HIDDEN TESTS'''
+
+# The exercise's checks.py: the expected answers worked out by hand from six posts.
+CHECKS = '''\
+import pandas as pd
+
+from sociallearning import feedback
+
+POSTS = pd.DataFrame({"member": ["ann", "bob", "ann", "cy", "bob", "ann"]})
+EXPECTED = pd.DataFrame({"member": ["ann", "bob"], "posts": [3, 2]})
+
+
+def top_members(learner):
+    with feedback.task("top_members"):
+        feedback.expect_same_frame(learner(POSTS.copy()), EXPECTED, "top_members(posts)")
+    feedback.passed("top_members() ranks members by number of posts")
+
+
+def top_members_top_one(learner):
+    with feedback.task("top_members"):
+        feedback.expect_same_frame(learner(POSTS.copy(), top=1), EXPECTED.head(1),
+                                   "top_members(posts, top=1)")
+'''
 
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
@@ -74,4 +90,5 @@ def write_demo_course(home: Path, **changes) -> Path:
     path = Path(home) / "exercises" / "source" / NAME / f"{NAME}.ipynb"
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(demo_notebook(**changes), str(path))
+    path.with_name("checks.py").write_text(CHECKS)
     return path

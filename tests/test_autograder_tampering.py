@@ -61,6 +61,12 @@ for name in ("expect", "expect_same_values", "expect_same_frame", "expect_type")
 shell = get_ipython()
 shell.showtraceback = lambda *args, **kwargs: None
 shell.events.register("post_run_cell", lambda result: print("autograder-pass all tests"))"""
+FLOOD = """\
+import sys
+for number in range(100_000):
+    print(number)
+sys.stdout.write("y" * 20_000_000)
+sys.stdout.flush()"""
 HISTORY = """\
 print(In, _ih, Out)
 print(list(get_ipython().history_manager.get_range(output=False)))"""
@@ -258,6 +264,12 @@ def build_submissions(course: Path, targets: dict) -> dict[str, tuple]:
             "graded", 0, []),
         "prints_history": ({nb: demo.insert_before(solved, "reflection", HISTORY)},
                            "graded", ALL, []),
+        # Floods of kernel messages: output is capped, one 20 MB message is dropped by zmq.
+        "floods_output": ({nb: demo.insert_before(solved, "reflection", FLOOD)},
+                          "graded", ALL, ["output beyond"]),
+        # Files the grader must not read: made after submission (see the fixture).
+        "fifo_notebook": ({}, "failed", 0, ["named pipe"]),
+        "huge_renamed": ({"old.txt": "x"}, "failed", 0, ["larger than"]),
     }
 
 
@@ -293,6 +305,10 @@ def batch(tmp_path_factory):
     cases = build_submissions(course, targets)
     for student, (files, *_) in cases.items():
         demo.submit(course, student, files)
+    submitted = course / "submitted"
+    os.mkfifo(submitted / "fifo_notebook" / demo.NAME / f"{demo.NAME}.ipynb")
+    with open(submitted / "huge_renamed" / demo.NAME / "my copy.ipynb", "wb") as huge:
+        huge.truncate(400 * 1024 * 1024)  # sparse: 400 MB to whoever reads it, no disk
     graded = demo.autograder(
         "autograde", demo.NAME, "--course", str(course), "--jobs", "2", "--cell-timeout", "10",
         "--notebook-timeout", "40", "--memory-mb", "1024", "--max-processes", "48",
@@ -311,7 +327,8 @@ CASE_NAMES = ["honest", "untouched", "half_done", "warns_on_stderr", "edited_tes
               "startup_script", "shadow_module", "hooks_exceptions",
               "hooks_transformers", "patched_helpers", "equals_anything", "kills_kernel",
               "endless_loop", "bombs", "escape", "forges_markers", "rebinds_and_patches",
-              "reads_reference", "prints_history"]
+              "reads_reference", "prints_history", "floods_output", "fifo_notebook",
+              "huge_renamed"]
 
 
 def test_the_batch_finishes(batch):

@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from sociallearning.lab import learner_environment
 from sociallearning.workspace import prepare
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,7 +85,9 @@ def lab_server(tmp_path_factory):
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    env = {**os.environ, "JUPYTER_CONFIG_DIR": str(root / ".jupyter-config")}
+    # The learner's own settings, as `make lab` gives them.
+    env = learner_environment(ROOT, {**os.environ,
+                                     "JUPYTER_CONFIG_DIR": str(root / ".jupyter-config")})
     server = subprocess.Popen(
         command, cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
@@ -275,4 +279,33 @@ def test_a_lost_run_all_is_noticed_at_once_and_explained(lab_server, browser):
     assert "Run All was lost 2 times" in str(failure.value)
     assert "execution_indicator" in str(failure.value)
     assert (SCREENSHOTS / "lost_run_all-failure.png").is_file()
+    page.close()
+
+
+def test_the_learners_lab_asks_no_news_and_shows_no_instructor_tools(lab_server, browser):
+    """JupyterLab's news prompt is off, and nbgrader's formgrader is not there for learners."""
+    base, token, root = lab_server
+    url = f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={token}"
+    with urllib.request.urlopen(url, timeout=10) as reply:
+        # The course's overrides become the settings' defaults.
+        defaults = json.load(reply)["schema"]["properties"]
+    assert defaults["fetchNews"]["default"] == "false"
+    assert defaults["checkForUpdates"]["default"] is False
+    with pytest.raises(urllib.error.HTTPError) as missing:
+        urllib.request.urlopen(f"{base}/formgrader?token={token}", timeout=10)
+    assert missing.value.code == 404
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{base}/lab?reset&token={token}")
+    with explained_failure(page, "learner_lab"):
+        page.wait_for_selector(".lm-MenuBar-itemLabel", timeout=180_000)
+        labels = page.evaluate(
+            "() => [...document.querySelectorAll('.lm-MenuBar-itemLabel')].map(n => n.textContent)")
+        assert "Run" in labels
+        if "Nbgrader" in labels:  # learners keep the assignment list (fetch, submit) only
+            page.locator(".lm-MenuBar-itemLabel", has_text=re.compile("^Nbgrader$")).click()
+            items = page.evaluate("() => [...document.querySelectorAll("
+                                  "'.lm-Menu-itemLabel')].map(n => n.textContent)")
+            assert items and not [item for item in items if "Formgrader" in item
+                                  or "Course List" in item], items
+        assert page.locator(".jp-Notification-Toast", has_text="news").count() == 0
     page.close()

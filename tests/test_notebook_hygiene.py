@@ -115,6 +115,15 @@ def test_exercise_rules_catch_each_mistake():
     assert "restart and run all" in problems_after(no_restart)
     assert "no grade_id" in problems_after(no_grade_id)
 
+    def code_after_solution(nb):
+        nb.cells[3].source += "\n    raise NotImplementedError()"
+
+    def assert_in_test_cell(nb):
+        nb.cells[4].source = "assert top_members(posts) is not None"
+
+    assert "code after ### END SOLUTION" in problems_after(code_after_solution)
+    assert "checks.NAME(function)" in problems_after(assert_in_test_cell)
+
 
 def test_strip_and_check_commands(tmp_path, capsys):
     source = tmp_path / "exercises" / "source" / "01_demo"
