@@ -11,7 +11,7 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
-from sociallearning.exercises import NEVER_RELEASED
+from sociallearning.exercises import NEVER_RELEASED, VISIBLE_CHECKS_FILE
 from sociallearning.paths import course_home
 
 CONFIG_NAME = "nbgrader_config.py"
@@ -59,7 +59,10 @@ def config_text(root: Path, course_id: str, exchange: Path | None) -> str:
 
 def init_course(root: Path, course_id: str, source: Path | None = None,
                 exchange: Path | None = None) -> list[str]:
-    """Create the course folder; returns the assignment names. Never overwrites a course."""
+    """Create the course folder; returns the assignment names. Never overwrites a course.
+
+    Each exercise's source folder gets visible_checks.json (see autograder.visible_record),
+    which nbgrader's generate_assignment releases with the notebook."""
     source = source or exercises_source()
     root = root.expanduser().resolve()
     if (root / CONFIG_NAME).exists() or (root / "source").exists():
@@ -74,10 +77,21 @@ def init_course(root: Path, course_id: str, source: Path | None = None,
         raise CourseError(f"no exercises found in {source} (expected <name>/<name>.ipynb).")
     if not course_id.replace("-", "").replace("_", "").isalnum():
         raise CourseError(f"course id {course_id!r}: use letters, digits, '-' and '_' only.")
+    # Instant feedback for students: each visible check's inputs and expected results on the
+    # sample data, recorded now (before anything is written) and released with the notebook.
+    from autograder import visible_record  # here: it imports pandas and the checks
+
+    try:
+        records = {name: visible_record.record_exercise(source / name) for name in names}
+    except visible_record.RecordError as error:
+        raise CourseError(f"could not record the visible checks ({error}); nothing was "
+                          "changed.") from None
     root.mkdir(parents=True, exist_ok=True)
     for name in names:
         shutil.copytree(source / name, root / "source" / name,
-                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__"))
+                        ignore=shutil.ignore_patterns(".ipynb_checkpoints", "__pycache__",
+                                                      VISIBLE_CHECKS_FILE))
+        visible_record.write_record(root / "source" / name, records[name])
     if exchange is not None:
         exchange = exchange.expanduser().resolve()
         exchange.mkdir(parents=True, exist_ok=True)

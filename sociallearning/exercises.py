@@ -13,6 +13,7 @@ Hints live in the source notebook's solution cell metadata:
 after the task's check cell ran at least once in this kernel (see `feedback.task`).
 """
 
+import json
 import os
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,6 +24,11 @@ from sociallearning.paths import course_home
 # is never released to learners (nbgrader's CourseDirectory.ignore lists it).
 CHECKS_FILE = "checks.py"
 NEVER_RELEASED = [CHECKS_FILE]
+# What a learner's copy has instead (class mode): each visible check's inputs on the sample
+# data and the reference's results, recorded by the instructor (autograder.visible_record)
+# and released beside the notebook. No reference code, no hidden checks.
+VISIBLE_CHECKS_FILE = "visible_checks.json"
+VISIBLE_CHECKS_FORMAT = 1
 
 BEGIN_SOLUTION = "### BEGIN SOLUTION"
 END_SOLUTION = "### END SOLUTION"
@@ -113,18 +119,296 @@ def solution_namespace(notebook_path: Path) -> SimpleNamespace:
 _solutions: dict[Path, tuple[int, SimpleNamespace]] = {}
 
 
+class VisibleChecksError(ValueError):
+    """visible_checks.json beside the notebook cannot be used; str() says why and what to do."""
+
+    def _render_traceback_(self) -> list[str]:
+        return [f"\x1b[31m✘ {self}\x1b[0m"]
+
+
 class ChecksNotHere:
-    """Stands in for an exercise's checks where they are not shipped (class mode)."""
+    """Stands in for an exercise's checks where they are not shipped (class mode).
+
+    `checks.NAME(function)` replays the visible check NAME from visible_checks.json beside
+    the notebook (the kernel's working directory): the learner's function runs on the
+    recorded sample inputs, and its results are compared with the recorded ones. Where the
+    file or the check is not there (a hidden check, say), it says that the checks run when
+    the work is graded."""
 
     def __init__(self, name: str):
         self.name = name
 
     def __getattr__(self, check_name: str):
-        def not_here(*args, **kwargs):
-            show(f"The checks of `{self.name}` are not in your copy of the course (your "
-                 "instructor keeps them). Submit your notebook: the grader runs every check "
-                 "and your feedback shows each result.")
-        return not_here
+        if check_name.startswith("_"):
+            raise AttributeError(check_name)
+
+        def check(*args, **keywords):
+            recorded = recorded_check(self.name, check_name)
+            if recorded is None:
+                show(f"The checks of `{self.name}` are not in your copy of the course (your "
+                     "instructor keeps them). Submit your notebook: the grader runs every "
+                     "check and your feedback shows each result.")
+                return
+            # The test cell's keywords were given to the check when it was recorded.
+            replay(recorded, args[0] if args else None)
+
+        check.__name__ = check_name
+        return check
+
+
+def _visible_checks_file() -> Path:
+    return Path.cwd() / VISIBLE_CHECKS_FILE
+
+
+def _broken(problem: str) -> VisibleChecksError:
+    return VisibleChecksError(
+        f"{VISIBLE_CHECKS_FILE} beside your notebook cannot be used: {problem}. Fetch a fresh "
+        "copy of the assignment (or ask your instructor); meanwhile, the grader still runs "
+        "every check when you submit.")
+
+
+def recorded_check(exercise: str, check_name: str) -> dict | None:
+    """The recording of one visible check from visible_checks.json in the working directory,
+    or None when there is no such file, it is another exercise's, or the check is not in it."""
+    from sociallearning import plaindata
+
+    path = _visible_checks_file()
+    if not path.is_file():
+        return None
+    try:
+        text = path.read_bytes()
+        if len(text) > plaindata.MAX_BYTES:
+            raise _broken("it is too large")
+        document = json.loads(text, parse_constant=plaindata.refuse_constant)
+    except (OSError, ValueError, RecursionError) as error:
+        if isinstance(error, VisibleChecksError):
+            raise
+        raise _broken(f"it is not valid JSON ({str(error)[:100]})") from None
+    if type(document) is not dict or type(document.get("checks")) is not dict:
+        raise _broken("it does not list any checks")
+    if document.get("format") != VISIBLE_CHECKS_FORMAT:
+        raise _broken(f"it is in format {str(document.get('format'))[:20]}, this course reads "
+                      f"format {VISIBLE_CHECKS_FORMAT}")
+    if document.get("exercise") != exercise:
+        return None
+    recorded = document["checks"].get(check_name)
+    if recorded is None:
+        return None
+    if (type(recorded) is not dict or type(recorded.get("function")) is not str
+            or not recorded["function"].isidentifier()
+            or type(recorded.get("calls")) is not list or not recorded["calls"]
+            or type(recorded.get("passed_message", "")) is not str
+            or any(type(c) is not dict or set(c) != {"args", "expected"}
+                   for c in recorded["calls"])):
+        raise _broken(f"the check {check_name!r} in it is malformed")
+    return recorded
+
+
+def unsupported_in(raw) -> str | None:
+    """The type name of the first value in parsed plain data that stood for an object which
+    could not cross as data (plaindata's `unsupported` kind), or None."""
+    stack = [raw]
+    while stack:
+        item = stack.pop()
+        if type(item) is dict:
+            if len(item) == 1 and "unsupported" in item:
+                body = item["unsupported"]
+                return str(body[0] if type(body) is list and body else body)[:80]
+            stack.extend(item.values())
+        elif type(item) is list:
+            stack.extend(item)
+    return None
+
+
+def _rebuild(raw, what: str):
+    from sociallearning import plaindata
+
+    unsupported = unsupported_in(raw)
+    if unsupported is not None:
+        raise _broken(f"{what} holds a value that is not plain data ({unsupported})")
+    try:
+        return plaindata.rebuild(raw)
+    except (plaindata.PlainDataError, RecursionError) as error:
+        raise _broken(f"{what}: {error}") from None
+
+
+def _describe_argument(value) -> str:
+    import pandas as pd
+
+    if type(value) is pd.DataFrame:
+        return value.attrs.get("sample_dataset") or f"<a table of {len(value)} rows>"
+    if type(value).__name__ == "OfflineClient":
+        return "client"
+    if type(value).__module__.startswith("networkx"):
+        return "graph"
+    if type(value) is pd.Timestamp:
+        return f"Timestamp('{value.isoformat()}')"
+    text = repr(value)
+    if len(text) <= 60:
+        return text
+    if type(value) in (list, tuple, set, frozenset, dict):
+        return f"<a {type(value).__name__} of {len(value)}>"
+    return f"<a {type(value).__name__}>"
+
+
+def _describe_call(function: str, args: list, kwargs: dict) -> str:
+    shown = [_describe_argument(a) for a in args]
+    shown += [f"{key}={_describe_argument(value)}" for key, value in kwargs.items()]
+    return f"`{function}({', '.join(shown)})`"
+
+
+def replay(recorded: dict, learner) -> None:
+    """Run the learner's function on each recorded call and compare with the recorded result;
+    raises feedback.CheckFailed on the first difference, prints the passed message."""
+    __tracebackhide__ = True  # noqa: F841 - IPython shows the learner's frames, not ours
+    from sociallearning import feedback
+
+    function = recorded["function"]
+    calls = []  # all read (or refused) before the learner's function runs
+    for number, call in enumerate(recorded["calls"], start=1):
+        arguments = _rebuild(call["args"], f"the inputs of call {number} of {function}()")
+        if (type(arguments) is not list or len(arguments) != 2
+                or type(arguments[0]) is not list or type(arguments[1]) is not dict
+                or not all(type(k) is str for k in arguments[1])):
+            raise _broken(f"the inputs of call {number} of {function}() are malformed")
+        expected = _rebuild(call["expected"], f"the result of call {number} of {function}()")
+        calls.append((call["args"], expected))
+    if not callable(learner):
+        raise feedback.CheckFailed(f"{function} is a {type(learner).__name__}, not a function: "
+                                   "keep the task's `def` line, and run its cell")
+    with feedback.task(function):
+        for raw_arguments, expected in calls:
+            # Inputs rebuilt for each call: what the learner's function changes stays its own.
+            args, kwargs = _rebuild(raw_arguments, f"the inputs of {function}()")
+            what = _describe_call(function, args, kwargs)
+            try:
+                got = learner(*args, **kwargs)
+            except NotImplementedError:
+                raise feedback.CheckFailed(
+                    f"{function}() is not written yet: replace `raise NotImplementedError()` "
+                    "with your code") from None
+            compare(_as_plain_data(got, expected, what), expected, what)
+    feedback.passed(recorded.get("passed_message") or f"{function}() passed on the sample data.")
+
+
+def _as_plain_data(got, expected, what: str):
+    """The learner's result as the grader sees it: through plain data, and back."""
+    from sociallearning import feedback, plaindata
+
+    try:
+        got = plaindata.decode(plaindata.encode(got))
+    except (plaindata.PlainDataError, ValueError, TypeError, RecursionError) as error:
+        raise feedback.CheckFailed(f"{what} returned something the checks cannot read "
+                                   f"({str(error)[:200]}); return the kind of value the task "
+                                   "asks for") from None
+    if isinstance(got, plaindata.Unsupported):
+        raise feedback.CheckFailed(f"{what} should return {_kind(expected)}, but it returned "
+                                   f"a {got.type_name}.")
+    return got
+
+
+def _kind(value) -> str:
+    from sociallearning import feedback
+
+    return feedback._kind_name(type(value))
+
+
+def _plain_kind(value) -> type:
+    """The Python type a numpy scalar stands for (np.int64 -> int); other types as they are."""
+    import numpy as np
+
+    for numpy_kind, kind in ((np.bool_, bool), (np.integer, int), (np.floating, float),
+                             (np.str_, str)):
+        if isinstance(value, numpy_kind):
+            return kind
+    return type(value)
+
+
+def _is_scalar(value) -> bool:
+    """A value feedback compares as one plain value (lists and tuples of such values too)."""
+    import numpy as np
+    import pandas as pd
+
+    if type(value) in (list, tuple):
+        return all(_is_scalar(item) for item in value)
+    containers = pd.DataFrame | pd.Series | np.ndarray | dict | set | frozenset
+    return not isinstance(value, containers) and not type(value).__module__.startswith(
+        "networkx")
+
+
+def compare(got, expected, what: str) -> None:
+    """`got` is the same answer as `expected`, judged with sociallearning.feedback."""
+    import numpy as np
+    import pandas as pd
+
+    from sociallearning import feedback
+
+    kind = _plain_kind(expected)
+    if expected is None:
+        feedback.expect(got is None, f"{what} should return None, but it returned "
+                        f"{_kind(got)}.")
+        return
+    if type(expected).__module__.startswith("networkx"):
+        _compare_graphs(got, expected, what)
+        return
+    feedback.expect_type(got, (bool, np.bool_) if kind is bool else kind, what)
+    if kind is pd.DataFrame:
+        feedback.expect_same_frame(got, expected, what)
+    elif kind is pd.Series:
+        feedback.expect_same_values(list(got.index), list(expected.index),
+                                    f"the index (labels) of {what}")
+        feedback.expect_same_values(got, expected, what)
+    elif kind is dict:
+        feedback.expect_same_values(list(got), list(expected), f"the keys of {what}",
+                                    ordered=False)
+        if all(_is_scalar(v) for v in expected.values()):
+            feedback.expect_same_values(list(got.items()), list(expected.items()), what,
+                                        ordered=False)
+        else:
+            for key, value in expected.items():
+                compare(got[key], value, f"{what}[{key!r}]")
+    elif kind in (list, tuple) and not _is_scalar(expected):
+        feedback.expect(len(got) == len(expected), f"{what}: expected {len(expected)} items; "
+                        f"you returned {len(got)}.")
+        for position, (mine, theirs) in enumerate(zip(got, expected, strict=True)):
+            compare(mine, theirs, f"item {position} of {what}")
+    elif kind in (list, tuple, set, frozenset, np.ndarray):
+        feedback.expect_same_values(got, expected, what)
+    elif kind is float:
+        feedback.expect_close(got, expected, what)
+    elif kind is int:
+        feedback.expect_close(got, expected, what, rtol=0, atol=0)
+    elif kind in (bool, str):
+        feedback.expect(kind(got) == expected, f"{what} returned {got!r}, which is not the "
+                        "expected answer.")
+    else:
+        same = got == expected
+        feedback.expect(isinstance(same, bool | np.bool_) and bool(same),
+                        f"{what} returned {feedback._show(repr(got))}, which is not the "
+                        "expected answer.")
+
+
+def _compare_graphs(got, expected, what: str) -> None:
+    from sociallearning import feedback
+
+    wanted = type(expected).__name__
+    feedback.expect(type(got) is type(expected), f"{what} should return a networkx {wanted}, "
+                    f"but it returned {_kind(got)}.")
+    arrow = " -> " if expected.is_directed() else " -- "
+
+    def edges(graph, flip=False):
+        pairs = ((v, u) if flip else (u, v) for u, v in graph.edges())
+        if not graph.is_directed():
+            pairs = (tuple(sorted(map(str, pair))) for pair in pairs)
+        return sorted(f"{u}{arrow}{v}" for u, v in pairs)
+
+    if expected.is_directed() and edges(got) != edges(expected):
+        feedback.expect(edges(got, flip=True) != edges(expected),
+                        f"{what}: every arrow points the wrong way. An edge goes from the "
+                        "first of the pair to the second (e.g. from follower to followed).")
+    feedback.expect_same_values(edges(got), edges(expected), f"the edges of {what}")
+    feedback.expect_same_values(sorted(map(str, got.nodes)), sorted(map(str, expected.nodes)),
+                                f"the nodes of {what}")
 
 
 class Exercise:

@@ -4,7 +4,9 @@ When an exercise is graded, the learner's functions run inside the sandbox and t
 run outside it. The checks hand inputs in, and the learner's results come back, as JSON
 written by this module: never pickle, never code. What comes back is parsed strictly, with
 caps on size and depth, and rebuilt only into a fixed set of types (Python's plain values,
-pandas frames and series, numpy scalars and arrays, networkx graphs). Anything else comes
+pandas frames and series, numpy scalars and arrays, networkx graphs). A frame that is a
+sample dataset exactly as `sociallearning.data.load(name)` returned it travels as
+`{"sample": name}`, and is loaded again on the other side. Anything else comes
 back as an `Unsupported` value that names its type, so a check can say "you returned a
 generator" without the object ever leaving the sandbox.
 
@@ -22,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 MAX_BYTES = 32 * 1024 * 1024
+SAMPLE_TAG = "sample_dataset"  # set by sociallearning.data.load (its SAMPLE_TAG)
 MAX_DEPTH = 60
 _SIMPLE_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                   "float32", "float64", "bool", "object", "str", "string", "Int64", "Float64",
@@ -72,6 +75,9 @@ def _encode(value, depth: int):
     if kind is dict:
         return {"dict": [[_encode(k, depth + 1), _encode(v, depth + 1)] for k, v in value.items()]}
     if kind is pd.DataFrame:
+        sample = _sample_name(value)
+        if sample is not None:
+            return {"sample": sample}
         return {"dataframe": {
             "columns": _index(value.columns, depth),
             "data": [_column(value.iloc[:, i], depth) for i in range(value.shape[1])],
@@ -106,6 +112,28 @@ def _encode(value, depth: int):
     except Exception:  # noqa: BLE001 - a broken __repr__ is the value's problem, not ours
         text = "(no description)"
     return {"unsupported": [_type_name(value), text]}
+
+
+def _sample_name(frame: pd.DataFrame) -> str | None:
+    """The dataset's name when `frame` is a sample dataset exactly as `load(name)` gives it
+    (tagged by `load`, and still equal to it): it then travels as a reference to the data."""
+    name = frame.attrs.get(SAMPLE_TAG)
+    if type(name) is not str:
+        return None
+    from sociallearning.data import DATASETS, DataError, load
+
+    if name not in DATASETS:
+        return None
+    try:
+        original = load(name)
+    except DataError:
+        return None
+    same = (frame.equals(original)
+            and type(frame.index) is type(original.index)
+            and type(frame.columns) is type(original.columns)
+            and list(frame.index.names) == list(original.index.names)
+            and list(frame.columns.names) == list(original.columns.names))
+    return name if same else None
 
 
 def _column(series: pd.Series, depth: int) -> dict:
@@ -341,6 +369,19 @@ def _decode_x_client(body, depth):
                        realistic_rate_limits=bool(body["realistic_rate_limits"]))
 
 
+def _decode_sample(body, depth):
+    from sociallearning.data import DATASETS, DataError, load
+
+    if type(body) is not str or body not in DATASETS:
+        raise PlainDataError(f"unknown sample dataset {str(body)[:40]!r} (the sample data has: "
+                             f"{', '.join(DATASETS)})")
+    try:
+        return load(body)
+    except DataError as error:
+        raise PlainDataError(f"the sample dataset {body!r} could not be loaded: "
+                             f"{str(error)[:300]}") from None
+
+
 def _unsupported(body, depth):
     type_name, text = body
     return Unsupported(str(type_name)[:200], str(text)[:200])
@@ -355,6 +396,7 @@ _DECODERS = {
     "frozenset": lambda body, depth: frozenset(_items(body, depth)),
     "dict": _dict,
     "dataframe": _dataframe,
+    "sample": _decode_sample,
     "series": _series,
     "timestamp": lambda body, depth: pd.Timestamp(str(body)),
     "nat": lambda body, depth: pd.NaT,

@@ -16,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .generate_bluesky import BlueskyData, build_bluesky
 from .generate_community import Community, build_community
+from .generate_fediverse import FediverseData, build_fediverse
 from .generate_org import Org, build_org
 from .generate_outcomes import build_outcomes
 from .generate_x import XWorld, build_x
@@ -25,8 +27,8 @@ from .timeline import iso_seconds
 
 GENERATOR_VERSION = 1
 SYNTHETIC_NOTE = (
-    "Synthetic sample data: a fictional company (Northwind Larder) and fictional X accounts. "
-    "No record describes a real person or organization."
+    "Synthetic sample data: a fictional company (Northwind Larder) and fictional X, Mastodon "
+    "(.example servers) and Bluesky accounts. No record describes a real person or organization."
 )
 
 
@@ -38,6 +40,8 @@ class World:
     x: XWorld
     seed: int
     scale: float
+    fediverse: FediverseData | None = None
+    bluesky: BlueskyData | None = None
 
 
 def _rng(seed: int, stream: int) -> np.random.Generator:
@@ -59,7 +63,9 @@ def build(seed: int = DEFAULT_SEED, scale: float = 1.0,
         f"{time.perf_counter() - started:.1f}s")
     outcomes = build_outcomes(_rng(seed, 3), org, community.posts)
     x = build_x(_rng(seed, 4))
-    return World(org, community, outcomes, x, seed, scale)
+    fediverse = build_fediverse(_rng(seed, 5))
+    bluesky = build_bluesky(_rng(seed, 6))
+    return World(org, community, outcomes, x, seed, scale, fediverse, bluesky)
 
 
 def _tables(world: World) -> dict[str, pd.DataFrame | list[dict]]:
@@ -88,6 +94,15 @@ def _tables(world: World) -> dict[str, pd.DataFrame | list[dict]]:
         "chat_archive": x.archive_tweets,
         "chat_sessions": sessions,
         "outcomes": world.outcomes,
+        "fedi_instances": world.fediverse.instances,
+        "fedi_accounts": world.fediverse.accounts,
+        "fedi_follows": world.fediverse.follows,
+        "fedi_statuses": world.fediverse.statuses,
+        "bsky_actors": world.bluesky.actors,
+        "bsky_follows": world.bluesky.follows,
+        "bsky_posts": world.bluesky.posts,
+        "bsky_starter_packs": world.bluesky.starter_packs,
+        "bsky_starter_pack_members": world.bluesky.starter_pack_members,
     }
 
 

@@ -37,6 +37,10 @@ _EXAMPLE_TIME = {
 
 _cache: dict[tuple, tuple[pd.DataFrame, list[dict] | None]] = {}
 
+# `load(name)` tags the frame it returns with the dataset's name (frame.attrs), so that
+# `sociallearning.plaindata` can send an unchanged sample frame as a reference to it.
+SAMPLE_TAG = "sample_dataset"
+
 
 def datasets() -> dict[str, str]:
     """Dataset names with a one-line description each."""
@@ -59,9 +63,15 @@ def data_path(data_dir: str | os.PathLike | None = None) -> Path:
 
 
 def load(name: str, data_dir: str | os.PathLike | None = None) -> pd.DataFrame:
-    """The dataset `name` as a typed DataFrame (see data/README.md for columns and types)."""
+    """The dataset `name` as a typed DataFrame (see data/README.md for columns and types).
+
+    From the usual data folder (no data_dir), the frame carries its dataset's name in
+    `frame.attrs["sample_dataset"]`."""
     frame, _records = _load(name, data_path(data_dir))
-    return frame.copy()
+    frame = frame.copy()
+    if data_dir is None:
+        frame.attrs[SAMPLE_TAG] = name
+    return frame
 
 
 def load_records(name: str, data_dir: str | os.PathLike | None = None) -> list[dict]:

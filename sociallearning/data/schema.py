@@ -102,6 +102,168 @@ TWEET_REFS = (
     Ref("referenced_id", ("self",), "id"),
 )
 
+# The fictional fediverse (Mastodon servers on .example domains) and the fictional Bluesky,
+# both served offline by sociallearning.fediverse and sociallearning.bluesky.
+FEDIVERSE_DATASETS = [
+    Dataset(
+        "fedi_instances",
+        "fedi_instances.csv",
+        "Fictional Mastodon servers (.example domains): title, version, size, contact",
+        {
+            "domain": "id",
+            "title": "str",
+            "description": "str",
+            "version": "str",
+            "created_at": "timestamp",
+            "user_count": "int",
+            "status_count": "int",
+            "contact_acct": "id",
+        },
+        key=("domain",),  # contact_acct is checked by the tests (a ref here would be circular)
+    ),
+    Dataset(
+        "fedi_accounts",
+        "fedi_accounts.csv",
+        "Fictional Mastodon accounts (user@server), as their home server reports them",
+        {
+            "acct": "id",
+            "id": "id",
+            "username": "str",
+            "domain": "id",
+            "display_name": "str",
+            "note": "str?",
+            "created_at": "timestamp",
+            "bot": "bool",
+            "locked": "bool",
+            "hide_collections": "bool",
+            "discoverable": "bool",
+            "followers_count": "int",
+            "following_count": "int",
+            "statuses_count": "int",
+            "last_status_at": "date?",
+            "x_username": "str?",
+            "bluesky_handle": "str?",
+        },
+        key=("acct",),
+        refs=(Ref("domain", ("fedi_instances",), "domain"),),
+    ),
+    Dataset(
+        "fedi_follows",
+        "fedi_follows.csv",
+        "Who follows whom on Mastodon, across servers (source_acct follows target_acct)",
+        {"source_acct": "id", "target_acct": "id", "created_at": "timestamp"},
+        key=("source_acct", "target_acct"),
+        refs=(
+            Ref("source_acct", ("fedi_accounts",), "acct"),
+            Ref("target_acct", ("fedi_accounts",), "acct"),
+        ),
+    ),
+    Dataset(
+        "fedi_statuses",
+        "fedi_statuses.csv",
+        f"Mastodon statuses (posts): {CHAT_HASHTAG} sessions and everyday hashtags",
+        {
+            "id": "id",
+            "acct": "id",
+            "created_at": "timestamp",
+            "text": "str",
+            "tags": "str?",
+            "in_reply_to_id": "id?",
+            "language": "category",
+            "visibility": "category",
+            "replies_count": "int",
+            "reblogs_count": "int",
+            "favourites_count": "int",
+        },
+        key=("id",),
+        refs=(
+            Ref("acct", ("fedi_accounts",), "acct"),
+            Ref("in_reply_to_id", ("self",), "id"),
+        ),
+        categories={"visibility": ("public", "unlisted")},
+    ),
+]
+
+BLUESKY_DATASETS = [
+    Dataset(
+        "bsky_actors",
+        "bsky_actors.csv",
+        "Fictional Bluesky accounts: DID, handle, profile and reported counts",
+        {
+            "did": "id",
+            "handle": "str",
+            "display_name": "str?",
+            "description": "str?",
+            "created_at": "timestamp",
+            "followers_count": "int",
+            "follows_count": "int",
+            "posts_count": "int",
+            "x_username": "str?",
+            "fedi_acct": "str?",
+        },
+        key=("did",),
+    ),
+    Dataset(
+        "bsky_follows",
+        "bsky_follows.csv",
+        "Who follows whom on Bluesky (follow records: source_did follows target_did)",
+        {"source_did": "id", "target_did": "id", "rkey": "id", "created_at": "timestamp"},
+        key=("source_did", "target_did"),
+        refs=(
+            Ref("source_did", ("bsky_actors",), "did"),
+            Ref("target_did", ("bsky_actors",), "did"),
+        ),
+    ),
+    Dataset(
+        "bsky_posts",
+        "bsky_posts.csv",
+        f"Bluesky posts: everyday hashtags and {CHAT_HASHTAG} sessions",
+        {
+            "did": "id",
+            "rkey": "id",
+            "created_at": "timestamp",
+            "text": "str",
+            "tags": "str?",
+            "reply_to_uri": "id?",
+            "langs": "category",
+            "like_count": "int",
+            "repost_count": "int",
+            "reply_count": "int",
+            "quote_count": "int",
+        },
+        key=("did", "rkey"),
+        refs=(Ref("did", ("bsky_actors",), "did"),),
+    ),
+    Dataset(
+        "bsky_starter_packs",
+        "bsky_starter_packs.csv",
+        "Bluesky starter packs: who made them, name, the list behind them",
+        {
+            "uri": "id",
+            "creator_did": "id",
+            "name": "str",
+            "description": "str",
+            "created_at": "timestamp",
+            "list_uri": "id",
+            "joined_week_count": "int",
+            "joined_all_time_count": "int",
+        },
+        key=("uri",),
+        refs=(Ref("creator_did", ("bsky_actors",), "did"),),
+    ),
+    Dataset(
+        "bsky_starter_pack_members",
+        "bsky_starter_pack_members.csv",
+        "The accounts each Bluesky starter pack suggests following",
+        {"starter_pack_uri": "id", "member_did": "id", "rkey": "id", "created_at": "timestamp"},
+        key=("starter_pack_uri", "member_did"),
+        refs=(
+            Ref("starter_pack_uri", ("bsky_starter_packs",), "uri"),
+            Ref("member_did", ("bsky_actors",), "did"),
+        ),
+    ),
+]
+
 DATASETS: dict[str, Dataset] = {
     d.name: d
     for d in [
@@ -297,5 +459,7 @@ DATASETS: dict[str, Dataset] = {
             key=("employee_id",),
             refs=(Ref("employee_id", ("org_after",), "employee_id"),),
         ),
+        *FEDIVERSE_DATASETS,
+        *BLUESKY_DATASETS,
     ]
 }
