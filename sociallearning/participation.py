@@ -124,7 +124,8 @@ def elephant_factor(posts: pd.DataFrame, accounts: pd.DataFrame, org: pd.DataFra
     people = human_posts(posts, accounts)
     unit_of_employee = org.drop_duplicates("employee_id").set_index("employee_id")[unit_column]
     unit_of_account = accounts.set_index("account_id")["employee_id"].map(unit_of_employee)
-    units = people["author_id"].map(unit_of_account).fillna("unknown")
+    # As text: a category column cannot take the new value "unknown".
+    units = people["author_id"].map(unit_of_account).astype("object").fillna("unknown")
     return _smallest_group_for_half(units.value_counts())
 
 

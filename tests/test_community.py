@@ -208,6 +208,14 @@ def test_elephant_factor_by_business_unit():
     assert elephant_factor(POSTS, ACCOUNTS, org) == 1
 
 
+def test_elephant_factor_counts_people_who_left_as_unknown():
+    """Units as they are after a re-org (a category column, as loaded): A has left."""
+    org = pd.DataFrame({"employee_id": ["B", "C", "D"],
+                        "business_unit": pd.Categorical(["Ops", "Sales", "IT"])})
+    # unknown (A) 4, Sales (C) 3, Ops (B) 2, IT (D) 1 of 10: the leavers and Sales make half.
+    assert elephant_factor(POSTS, ACCOUNTS, org) == 2
+
+
 def test_funnel_from_joining_to_contributing_again():
     funnel = contribution_funnel(MEMBERSHIPS, POSTS, ACCOUNTS)
     assert list(funnel.columns) == ["stage", "people", "conversion"]

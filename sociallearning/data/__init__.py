@@ -14,6 +14,7 @@ from .schema import (
     DATASETS,
     DEFAULT_SEED,
     REFERENCE_NOW,
+    REORG_DATE,
     SEED_LEADERS,
     DataError,
 )
@@ -23,6 +24,7 @@ __all__ = [
     "DATASETS",
     "DEFAULT_SEED",
     "REFERENCE_NOW",
+    "REORG_DATE",
     "SEED_LEADERS",
     "DataError",
     "clear_cache",

@@ -13,6 +13,9 @@ import pandas as pd
 REFERENCE_NOW = pd.Timestamp("2026-03-06T12:00:00Z")
 """The data's own clock ("now"): the community export ends here; recent search = 7 days before."""
 
+REORG_DATE = pd.Timestamp("2025-09-01T00:00:00Z")
+"""The day the re-organization took effect: org_before is the org chart up to it."""
+
 SEED_LEADERS = ("ava_learnwell", "ben_worksout", "chen_pkm")
 """Usernames of the three fictional thought leaders the X exercises start from."""
 

@@ -8,14 +8,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .schema import REFERENCE_NOW
+from .schema import REFERENCE_NOW, REORG_DATE
 
 DAY = 86_400
 NOW = int(REFERENCE_NOW.timestamp())
 COMMUNITY_DAYS = 548  # ~18 months of community history up to REFERENCE_NOW
 START_DAY = NOW // DAY - COMMUNITY_DAYS  # day number (since epoch) of the first community day
 START = START_DAY * DAY
-REORG = int(pd.Timestamp("2025-09-01T00:00:00Z").timestamp())  # re-org takes effect
+REORG = int(REORG_DATE.timestamp())  # re-org takes effect
 SEARCH_WINDOW_START = NOW - 7 * DAY  # recent search reaches back 7 days
 
 
