@@ -536,7 +536,50 @@ class _LazyChecks:
         self._exercise = exercise
 
     def __getattr__(self, name: str):
-        return getattr(self._exercise.checks_module(), name)
+        check = getattr(self._exercise.checks_module(), name)
+        if not callable(check) or isinstance(self._exercise.checks_module(), ChecksNotHere):
+            return check
+        return in_plain_words(check)
 
     def __repr__(self) -> str:
         return f"<checks of {self._exercise.name}>"
+
+
+class _LearnersError(Exception):
+    """Carries an error raised by the learner's own function through the check."""
+
+
+def in_plain_words(check):
+    """A check whose own code never shows a traceback: if it trips over an answer of an
+    unexpected shape, the learner gets a sentence; their own function's errors still show
+    their own traceback, which is what they need to fix it."""
+    import functools
+
+    @functools.wraps(check)
+    def checked(learner, *args, **kwargs):
+        raised = []
+
+        @functools.wraps(learner)
+        def watched(*call_args, **call_kwargs):
+            try:
+                return learner(*call_args, **call_kwargs)
+            except Exception as error:
+                raised.append(error)
+                raise
+
+        from sociallearning.feedback import CheckFailed
+
+        try:
+            return check(watched, *args, **kwargs)
+        except CheckFailed:
+            raise
+        except Exception as error:
+            if raised and error is raised[-1]:
+                raise  # the learner's own error, with its own traceback
+            name = getattr(learner, "__name__", "your function")
+            raise CheckFailed(
+                f"{name}() returned something the check could not use ({type(error).__name__}:"
+                f" {str(error)[:200]}). Compare what it returns with what the task asks for: "
+                "the kind of value, its columns or keys, and the fields you asked the API "
+                "for.") from None
+    return checked

@@ -322,3 +322,4 @@ def test_a_rejection_says_what_is_wrong(solutions):
     with pytest.raises(feedback.CheckFailed) as failure:
         checks.look_up_users_edge_cases(wrong_lookups(solutions)["unknown usernames ignored"])
     assert "nobody_here" in str(failure.value)
+

@@ -146,3 +146,24 @@ def test_release_test_cell_scores_zero_on_wrong_answers_and_full_on_right(home):
 
     assert "Have a go first" in markdown_of(before)
     assert "groupby" in markdown_of(after)
+
+
+def test_a_check_that_trips_over_an_answer_says_so_in_words():
+    def check(learner):
+        return learner()["followers_count"]  # the check's own code, on the answer
+
+    with pytest.raises(feedback.CheckFailed) as failed:
+        exercises.in_plain_words(check)(lambda: None)
+    assert "returned something the check could not use" in str(failed.value)
+    assert "TypeError" in str(failed.value)
+
+
+def test_the_learners_own_error_keeps_its_own_traceback():
+    def check(learner):
+        return learner()
+
+    def answer():
+        return {}["missing"]
+
+    with pytest.raises(KeyError):
+        exercises.in_plain_words(check)(answer)

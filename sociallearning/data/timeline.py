@@ -6,7 +6,6 @@ Times inside the generators are int64 seconds since the Unix epoch (UTC).
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from .schema import REFERENCE_NOW, REORG_DATE
 
