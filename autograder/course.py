@@ -95,9 +95,32 @@ def init_course(root: Path, course_id: str, source: Path | None = None,
     if exchange is not None:
         exchange = exchange.expanduser().resolve()
         exchange.mkdir(parents=True, exist_ok=True)
-        exchange.chmod(0o777)
+        # nbgrader's exchange: everyone writes (inbound submissions), the sticky bit keeps
+        # one person from removing another's files.
+        exchange.chmod(0o1777)
+        students = root / STUDENT_CONFIG
+        students.parent.mkdir(parents=True, exist_ok=True)
+        students.write_text(student_config_text(course_id, exchange))
     (root / CONFIG_NAME).write_text(config_text(root, course_id, exchange))
     return names
+
+
+# What students need when the exchange is not nbgrader's default: nbgrader reads it from
+# the system-wide Jupyter configuration (e.g. /etc/jupyter/nbgrader_config.py).
+STUDENT_CONFIG = Path("for-students") / "nbgrader_config.py"
+SYSTEM_CONFIG = Path("/etc/jupyter/nbgrader_config.py")
+
+
+def student_config_text(course_id: str, exchange: Path) -> str:
+    return "\n".join([
+        f"# nbgrader configuration for the students of {course_id!r} (made by "
+        "`python -m autograder init`).",
+        f"# Install it system-wide: sudo cp nbgrader_config.py {SYSTEM_CONFIG}",
+        "# (or put this folder on each student's JUPYTER_CONFIG_PATH).",
+        "c = get_config()  # noqa: F821",
+        f"c.Exchange.root = {str(exchange)!r}",
+        f"c.CourseDirectory.course_id = {course_id!r}",
+    ]) + "\n"
 
 
 @dataclass

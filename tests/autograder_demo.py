@@ -123,8 +123,10 @@ def write_source(exercises: Path) -> Path:
     return exercises
 
 
-def nbgrader(course: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+def nbgrader(course: Path, *args: str, check: bool = True,
+             env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env or {}),
+           "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
     result = subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=WARN"],
                             cwd=course, capture_output=True, text=True, env=env)
     if check:

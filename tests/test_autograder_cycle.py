@@ -35,16 +35,18 @@ def cycle(tmp_path_factory):
 
     demo.nbgrader(course, "generate_assignment", demo.NAME)
     demo.nbgrader(course, "release_assignment", demo.NAME)
-    student_side = [f"--Exchange.root={exchange}", "--course", "demo-course"]
+    # Students have nothing but the system-wide config that init wrote for them (here on
+    # their Jupyter config path instead of /etc/jupyter): no exchange or course flags.
+    student_config = {"JUPYTER_CONFIG_PATH": str(course / "for-students")}
     answers = {"alice": ("count_posts", "top_name"), "bob": ("count_posts",), "carol": ()}
     for student, solved in answers.items():
         home = tmp / "students" / student
         home.mkdir(parents=True)
-        demo.nbgrader(home, "fetch_assignment", demo.NAME, *student_side)
+        demo.nbgrader(home, "fetch_assignment", demo.NAME, env=student_config)
         path = home / demo.NAME / f"{demo.NAME}.ipynb"
         nbformat.write(demo.solve(nbformat.read(path, 4), solved), path)
-        demo.nbgrader(home, "submit", demo.NAME, *student_side,
-                      f"--CourseDirectory.student_id={student}")
+        demo.nbgrader(home, "submit", demo.NAME, f"--CourseDirectory.student_id={student}",
+                      env=student_config)
     demo.nbgrader(course, "collect", demo.NAME)
 
     graded = demo.autograder("autograde", demo.NAME, "--course", str(course), "--jobs", "2",
@@ -53,6 +55,7 @@ def cycle(tmp_path_factory):
     demo.nbgrader(course, "generate_feedback", demo.NAME)
     demo.nbgrader(course, "export", f"--to={tmp / 'grades.csv'}")
     return {"course": course, "again": again, "graded": graded, "answers": answers,
+            "made": made, "exchange": exchange,
             "grades": list(csv.DictReader((tmp / "grades.csv").open())),
             "report": list(csv.DictReader(
                 (course / "reports" / demo.NAME / "autograde.csv").open()))}
@@ -106,3 +109,10 @@ def test_autograded_notebooks_keep_the_full_tests_for_the_instructor(cycle):
     path = cycle["course"] / "autograded" / "alice" / demo.NAME / f"{demo.NAME}.ipynb"
     assert demo.HIDDEN_TEXT in path.read_text()
     shutil.rmtree(cycle["course"] / "reports")  # the report is rewritten on each run
+
+
+def test_init_writes_and_explains_the_students_side_of_a_custom_exchange(cycle):
+    config = (cycle["course"] / "for-students" / "nbgrader_config.py").read_text()
+    assert f"c.Exchange.root = {str(cycle['exchange'])!r}" in config
+    assert "/etc/jupyter/nbgrader_config.py" in cycle["made"].stdout
+    assert cycle["exchange"].stat().st_mode & 0o1777 == 0o1777

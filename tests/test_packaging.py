@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pyproject_requirements(text: str) -> dict[str, str]:
     project = tomllib.loads(text)["project"]
-    requirements = [Requirement(text) for text in project["dependencies"]]
+    # The test tools too: conda and Binder users run `make test` as well.
+    listed = project["dependencies"] + project["optional-dependencies"]["dev"]
+    requirements = [Requirement(text) for text in listed]
     return {req.name.lower(): str(req.specifier) for req in requirements}
 
 
@@ -41,7 +43,8 @@ def test_environment_yml_lists_the_same_packages_as_pyproject():
 def test_every_environment_line_says_which_module_needs_it():
     lines = ENVIRONMENT.splitlines()
     for name in conda_requirements(ENVIRONMENT):
-        [line] = [line for line in lines if re.match(rf"\s+- {re.escape(name)}\b", line)]
+        [line] = [line for line in lines
+                  if re.match(rf"\s+- {re.escape(name)}(?=[<>=!~ ]|$)", line, re.I)]
         assert "#" in line, f"environment.yml: say which module needs {name!r}"
 
 
@@ -51,6 +54,8 @@ def test_sync_check_notices_a_changed_pin_and_a_missing_package():
     assert conda_requirements(changed_pin) != pyproject_requirements(PYPROJECT)
     missing = ENVIRONMENT.replace("  - tweepy>=4,<5", "")
     assert conda_requirements(missing) != pyproject_requirements(PYPROJECT)
+    no_test_runner = re.sub(r"\n  - pytest>=\S+[^\n]*", "", ENVIRONMENT)
+    assert conda_requirements(no_test_runner) != pyproject_requirements(PYPROJECT)
 
 
 def test_makefile_has_the_readme_targets():
