@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml
 system-parts:
 	@bash deploy/install-system-parts.sh
 
+# `make lab PORT=8899 IP=0.0.0.0` to choose where JupyterLab listens.
 lab: setup
-	$(PY) -m sociallearning.lab
+	$(PY) -m sociallearning.lab $(if $(PORT),--port $(PORT)) $(if $(IP),--ip $(IP))
 
 test: setup
 	$(PY) -m pytest -q

@@ -96,3 +96,13 @@ def test_a_second_setup_reinstalls_nothing():
     stamp = ".venv/.installed-from-pyproject"
     question = subprocess.run(["make", "-q", stamp], cwd=ROOT, capture_output=True)
     assert question.returncode == 0, "make setup would reinstall although nothing changed"
+
+
+def test_lab_listens_where_asked(tmp_path):
+    command = lab_command(tmp_path, as_root=False, has_display=False, port=8899, ip="0.0.0.0")
+    assert "--ServerApp.port=8899" in command and "--ServerApp.ip=0.0.0.0" in command
+    plain = lab_command(tmp_path, as_root=False, has_display=False)
+    assert not [part for part in plain if part.startswith(("--ServerApp.port", "--ServerApp.ip"))]
+    made = subprocess.run(["make", "-n", "lab", "PORT=8899", "IP=0.0.0.0"], cwd=ROOT,
+                          capture_output=True, text=True)
+    assert "sociallearning.lab --port 8899 --ip 0.0.0.0" in made.stdout
