@@ -1,11 +1,17 @@
-"""Command line: `python -m autograder {init,autograde,selfgrade} ...`."""
+"""Command line: `python -m autograder {init,autograde,selfgrade,record-visible} ...`."""
 
 import argparse
 import sys
 from pathlib import Path
 
-from autograder.course import CourseError
-from autograder.sandbox import UNSAFE_FLAG, Limits, SandboxUnavailable, check_sandbox
+# jsonschema (imported with nbformat and nbgrader) imports rfc3987_syntax, when installed,
+# only to check strings of the "iri" format, which no notebook or nbgrader schema uses;
+# importing it compiles a grammar, 0.7 s at every start of this command. Without it,
+# jsonschema leaves that one format unchecked.
+sys.modules.setdefault("rfc3987_syntax", None)
+
+from autograder.course import CourseError  # noqa: E402 - after the line above
+from autograder.sandbox import UNSAFE_FLAG, Limits, SandboxUnavailable, check_sandbox  # noqa: E402
 
 
 def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
@@ -58,11 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
                       help="exercises folder (default: this course's exercises/source)")
 
     grade = commands.add_parser("autograde", help="grade all submissions, in parallel, sandboxed")
-    grade.add_argument("assignment")
+    grade.add_argument("assignment", nargs="+",
+                       help="one or more assignments, graded together in one batch")
     grade.add_argument("--course", type=Path, required=True, help="the course folder")
     grade.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
     grade.add_argument("--student", nargs="+", default=None, help="grade only these students")
     _add_sandbox_options(grade)
+
+    record = commands.add_parser(
+        "record-visible", help="(re)write visible_checks.json, the instant feedback that "
+        "students get, for the course's assignments (init does it once)")
+    record.add_argument("course_dir", type=Path)
+    record.add_argument("assignments", nargs="*", help="default: every assignment")
 
     selfgrade = commands.add_parser("selfgrade", help="grade your own work in my-work/")
     selfgrade.add_argument("--work", type=Path, default=None,
@@ -82,6 +95,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"Course {args.course_id!r} created in {args.course_dir.resolve()} with "
                   f"{len(names)} assignment(s): {', '.join(names)}.\nNext: cd there and run "
                   f"`nbgrader generate_assignment {names[0]}`.")
+            if args.exchange is not None:
+                from autograder.course import STUDENT_CONFIG, SYSTEM_CONFIG
+
+                made = args.course_dir.resolve() / STUDENT_CONFIG
+                print(f"Students fetch and submit through {args.exchange.resolve()} only "
+                      f"with the system-wide config written to {made}: install it as "
+                      f"`sudo cp {made} {SYSTEM_CONFIG}` on the machine they use.")
             return 0
         if args.command == "autograde":
             from autograder.batch import autograde, summary_table
@@ -91,6 +111,20 @@ def main(argv: list[str] | None = None) -> int:
             rows = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
                              limits=_limits(args), use_sandbox=_use_sandbox(args))
             print(summary_table(rows))
+            return 0
+        if args.command == "record-visible":
+            from autograder.course import Course
+            from autograder.visible_record import RecordError, record_course
+
+            course = Course.open(args.course_dir)
+            try:
+                written = record_course(course.root, args.assignments)
+            except RecordError as error:
+                raise CourseError(str(error)) from None
+            for name, path in written.items():
+                print(f"{name}: {path} ({path.stat().st_size} bytes)")
+            print("Next: `nbgrader generate_assignment --force NAME` releases it with the "
+                  "notebook.")
             return 0
         if args.command == "selfgrade":
             from autograder.selfgrade import selfgrade

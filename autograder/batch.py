@@ -1,23 +1,27 @@
-"""`python -m autograder autograde`: grade every submission of an assignment in parallel.
+"""`python -m autograder autograde`: grade every submission of one or more assignments in
+parallel.
 
-Workers (a process pool of `--jobs`) each grade one submission at a time in the
-sandbox; the parent alone writes the results, one submission after another, into the
-course's gradebook (nbgrader's SQLite file, so one writer and no locking trouble) and
-the `autograded/` folder, with nbgrader's own SaveAutoGrades preprocessor doing the
-scoring. So `nbgrader generate_feedback`, `formgrader` and `nbgrader export` see the
-grades exactly as if `nbgrader autograde` had made them.
+All submissions of all the assignments asked for go to one pool of `--jobs` worker
+processes (autograder.workers), forked once after the parent loaded each exercise's
+checks; each worker grades one submission at a time in the sandbox and starts the next
+one's kernel while it does. The parent alone writes the results, one submission after
+another as they come in, into the course's gradebook (nbgrader's SQLite file, so one
+writer and no locking trouble) and the `autograded/` folder, with nbgrader's own
+SaveAutoGrades preprocessor doing the scoring. So `nbgrader generate_feedback`,
+`formgrader` and `nbgrader export` see the grades exactly as if `nbgrader autograde`
+had made them.
 """
 
+import contextlib
 import csv
+import io
 import os
 import shutil
 import sys
 import time
 import warnings
-from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 import nbformat
@@ -25,12 +29,12 @@ from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
 from sqlalchemy.exc import SAWarning
 
+from autograder import verdicts, workers
 from autograder.course import Course, CourseError
 from autograder.grade_one import (
     NotebookTask,
     SubmissionResult,
     SubmissionTask,
-    grade_submission,
     unexpected_failure,
 )
 from autograder.sandbox import DEFAULT_LIMITS, Limits
@@ -46,6 +50,7 @@ class ReportRow:
     max_score: float
     reason: str
     timings: dict = field(default_factory=dict)  # seconds: kernel start, run, bookkeeping
+    assignment: str = ""
 
     def as_csv(self) -> list:
         return [self.student_id, self.status, _number(self.score), _number(self.max_score),
@@ -83,67 +88,148 @@ def notebook_tasks(course: Course, assignment: str) -> list[NotebookTask]:
     return tasks
 
 
+def preload_checks(notebooks: Sequence[NotebookTask]) -> None:
+    """Import each exercise's checks.py here, before the workers are forked, so each worker
+    inherits them imported (their reference answers worked out once, not once per
+    worker). What they print on import is not shown; one that cannot be imported is
+    reported by the workers, per notebook, as before."""
+    for notebook in notebooks:
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                verdicts.load_checks(Path(notebook.exercise_folder))
+        except Exception:  # noqa: BLE001 - said per notebook when it is graded
+            pass
+
+
 def autograde(
     course: Course,
-    assignment: str,
+    assignment: str | Sequence[str],
     *,
     jobs: int | None = None,
     students: list[str] | None = None,
     limits: Limits = DEFAULT_LIMITS,
     use_sandbox: bool = True,
     progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
+    on_row: Callable[[ReportRow], None] | None = None,
 ) -> list[ReportRow]:
-    notebooks = notebook_tasks(course, assignment)
-    submitted = course.submitted_students(assignment)
+    """Grade the submissions of one assignment, or of several in one batch; returns a row
+    per submission (sorted by assignment, then student) and writes each assignment's
+    report. `on_row` is called in this process as each submission is recorded."""
+    names = [assignment] if isinstance(assignment, str) else list(dict.fromkeys(assignment))
+    if not names:
+        raise CourseError("no assignment to grade.")
+    several = len(names) > 1
+    notebooks = {name: notebook_tasks(course, name) for name in names}
+    submitted = {name: course.submitted_students(name) for name in names}
     if students:
-        unknown = sorted(set(students) - set(submitted))
+        unknown = sorted(set(students) - {s for name in names for s in submitted[name]})
         if unknown:
-            raise CourseError(f"no submission of {assignment!r} from: {', '.join(unknown)} "
-                              f"(looked in {course.path('submitted', '*', assignment)}).")
-        submitted = [s for s in submitted if s in students]
-    if not submitted:
-        raise CourseError(f"no submissions of {assignment!r} to grade; run `nbgrader collect "
-                          f"{assignment}` first.")
+            where = names[0] if not several else ", ".join(names)
+            raise CourseError(f"no submission of {where!r} from: {', '.join(unknown)} "
+                              f"(looked in {course.path('submitted', '*', names[0])}).")
+        submitted = {name: [s for s in found if s in students]
+                     for name, found in submitted.items()}
+    if not any(submitted.values()):
+        raise CourseError(f"no submissions of {', '.join(names)!s} to grade; run "
+                          f"`nbgrader collect {names[0]}` first.")
     tasks = [
-        SubmissionTask(student, assignment, str(course.path("submitted", student, assignment)),
-                       notebooks, limits, use_sandbox)
-        for student in submitted
+        SubmissionTask(student, name, str(course.path("submitted", student, name)),
+                       notebooks[name], limits, use_sandbox)
+        for name in names for student in submitted[name]
     ]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    progress(f"Grading {len(tasks)} submission(s) of {assignment} with {jobs} job(s)"
+    what = names[0] if not several else f"{len(names)} assignments"
+    progress(f"Grading {len(tasks)} submission(s) of {what} with {jobs} job(s)"
              + ("" if use_sandbox else " WITHOUT the sandbox"))
-    rows: list[ReportRow] = []
     started = time.perf_counter()
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("fork")) as pool:
-        futures = {pool.submit(grade_submission, task): task.student for task in tasks}
-        for done, future in enumerate(as_completed(futures), start=1):
-            row = _graded_row(course, assignment, notebooks, futures[future], future)
-            rows.append(row)
-            progress(f"[{done}/{len(tasks)}] {row.student_id}: {row.status} "
-                     f"{_number(row.score)}/{_number(row.max_score)} "
-                     f"({row.timings.get('worker_total', 0):.1f} s)")
-    rows.sort(key=lambda r: r.student_id)
-    write_report(course.report_csv(assignment), rows)
-    progress(f"Done in {time.perf_counter() - started:.1f} s; "
-             f"report: {course.report_csv(assignment)}")
+    preload_checks([n for name in names for n in notebooks[name]])
+    rows: list[ReportRow] = []
+
+    def recorded(index: int, result: SubmissionResult | None, failure: str) -> None:
+        task = tasks[index]
+        row = _graded_row(course, task, result, failure)
+        rows.append(row)
+        label = f"{task.assignment} {row.student_id}" if several else row.student_id
+        progress(f"[{len(rows)}/{len(tasks)}] {label}: {row.status} "
+                 f"{_number(row.score)}/{_number(row.max_score)} "
+                 f"({row.timings.get('worker_total', 0):.1f} s)")
+        if on_row is not None:
+            on_row(row)
+
+    workers.grade_all(tasks, jobs, recorded)
+    rows.sort(key=lambda r: (names.index(r.assignment), r.student_id))
+    for name in names:
+        write_report(course.report_csv(name), [r for r in rows if r.assignment == name])
+    reports = course.report_csv(names[0]) if not several else \
+        course.root / "reports" / "<assignment>" / "autograde.csv"
+    progress(f"Done in {time.perf_counter() - started:.1f} s; report: {reports}")
+    progress(time_summary(rows))
     return rows
 
 
-def _graded_row(course: Course, assignment: str, notebooks: list[NotebookTask], student: str,
-                future: Future) -> ReportRow:
+def time_summary(rows: list[ReportRow]) -> str:
+    """Where the time went, summed over the workers and the parent."""
+    total = {part: sum(r.timings.get(part, 0) for r in rows)
+             for part in ("worker_total", "kernel_boot", "kernel_start", "execution",
+                          "bookkeeping")}
+    return (f"Time per notebook, summed: {total['worker_total']:.1f} s in the workers (kernels "
+            f"booting {total['kernel_boot']:.1f} s, ahead of need where they could; notebooks "
+            f"waited for them {total['kernel_start']:.1f} s; running cells and tests "
+            f"{total['execution']:.1f} s); gradebook and files in the parent "
+            f"{total['bookkeeping']:.1f} s")
+
+
+def _graded_row(course: Course, task: SubmissionTask, result: SubmissionResult | None,
+                failure: str) -> ReportRow:
     """The submission's row; a worker or bookkeeping failure fails only this submission."""
     try:
-        result = future.result()
+        if result is None:
+            raise RuntimeError(failure)
         with warnings.catch_warnings():
             # nbgrader's own submission bookkeeping warns about SQLAlchemy autoflush.
             warnings.simplefilter("ignore", SAWarning)
-            return record_result(course, assignment, notebooks, result)
+            return record_result(course, task.assignment, task.notebooks, result)
     except Exception as error:  # noqa: BLE001 - one bad submission must not stop the batch
         detail = f"{type(error).__name__}: {error}".strip()[:300]
         with Gradebook(course.db_url) as gradebook:
-            max_score = gradebook.find_assignment(assignment).max_score
-        return ReportRow(student, "failed", 0, max_score,
-                         f"not saved to the gradebook: {unexpected_failure(detail)}")
+            max_score = gradebook.find_assignment(task.assignment).max_score
+        return ReportRow(task.student, "failed", 0, max_score,
+                         f"not saved to the gradebook: {unexpected_failure(detail)}",
+                         assignment=task.assignment)
+
+
+class _OneCommit:
+    """A gradebook session whose commit() waits: see SaveAutoGradesOnce."""
+
+    def __init__(self, session):
+        self._session = session
+
+    def commit(self) -> None:
+        self._session.flush()
+
+    def __getattr__(self, name):
+        return getattr(self._session, name)
+
+
+class SaveAutoGradesOnce(SaveAutoGrades):
+    """nbgrader's SaveAutoGrades (same scores, same comments, same rules), writing each
+    notebook's grades in one transaction: the stock preprocessor commits after every
+    cell, and each commit waits for the disk (most of the parent's time per submission)."""
+
+    def preprocess(self, nb, resources):
+        info = resources["nbgrader"]
+        self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
+        self.student_id, self.db_url = info["student"], info["db_url"]
+        self.gradebook = Gradebook(self.db_url)
+        with self.gradebook:
+            session = self.gradebook.db
+            self.gradebook.db = _OneCommit(session)
+            try:
+                nb, resources = super(SaveAutoGrades, self).preprocess(nb, resources)
+            finally:
+                self.gradebook.db = session
+            session.commit()
+        return nb, resources
 
 
 def record_result(course: Course, assignment: str, notebooks: list[NotebookTask],
@@ -155,27 +241,30 @@ def record_result(course: Course, assignment: str, notebooks: list[NotebookTask]
     destination = course.path("autograded", student, assignment)
     _copy_files(course, assignment, submitted, destination)
 
+    # One connection for our own steps; nbgrader's preprocessors open their own, as in
+    # `nbgrader autograde`.
     with Gradebook(course.db_url, course.coursedir.course_id) as gradebook:
         gradebook.update_or_create_student(student)
         timestamp = course.coursedir.get_existing_timestamp(str(submitted))
         extra = {"timestamp": timestamp} if timestamp else {}
         gradebook.update_or_create_submission(assignment, student, **extra)
+        gradebook.db.commit()
 
-    by_name = {n.name: n for n in notebooks}
-    for outcome in result.notebooks:
-        resources = {"nbgrader": {"notebook": outcome.name, "assignment": assignment,
-                                  "student": student, "db_url": course.db_url}}
-        if outcome.graded is not None:
-            notebook = nbformat.from_dict(outcome.graded)
-            SaveAutoGrades().preprocess(notebook, resources)
-        else:
-            notebook = _placeholder(by_name[outcome.name], outcome.failure)
-            _zero_grades(course, assignment, outcome.name, student)
-        # As `nbgrader autograde` does: the course's late-submission policy, if it sets one.
-        AssignLatePenalties(config=course.coursedir.config).preprocess(notebook, resources)
-        nbformat.write(notebook, destination / f"{outcome.name}.ipynb")
+        by_name = {n.name: n for n in notebooks}
+        for outcome in result.notebooks:
+            resources = {"nbgrader": {"notebook": outcome.name, "assignment": assignment,
+                                      "student": student, "db_url": course.db_url}}
+            if outcome.graded is not None:
+                notebook = nbformat.from_dict(outcome.graded)
+                SaveAutoGradesOnce().preprocess(notebook, resources)
+            else:
+                notebook = _placeholder(by_name[outcome.name], outcome.failure)
+                _zero_grades(gradebook, assignment, outcome.name, student)
+            # As `nbgrader autograde` does: the course's late-submission policy, if any.
+            AssignLatePenalties(config=course.coursedir.config).preprocess(notebook, resources)
+            nbformat.write(notebook, destination / f"{outcome.name}.ipynb")
 
-    with Gradebook(course.db_url) as gradebook:
+        gradebook.db.expire_all()  # the preprocessors wrote through their own connections
         submission = gradebook.find_submission(assignment, student)
         penalty = submission.late_submission_penalty or 0
         score, max_score = submission.score - penalty, submission.max_score
@@ -186,13 +275,15 @@ def record_result(course: Course, assignment: str, notebooks: list[NotebookTask]
     if penalty:
         reasons.append(f"late: {_number(penalty)} point(s) taken off by the course's policy")
     timings = {
+        "kernel_boot": sum(n.timings.get("kernel_boot", 0) for n in result.notebooks),
         "kernel_start": sum(n.timings.get("kernel_ready", 0) for n in result.notebooks),
         "execution": sum(n.timings.get("total", 0) - n.timings.get("kernel_ready", 0)
                          for n in result.notebooks),
         "worker_total": result.seconds,
         "bookkeeping": time.perf_counter() - started,
     }
-    return ReportRow(student, status, score, max_score, "; ".join(reasons), timings)
+    return ReportRow(student, status, score, max_score, "; ".join(reasons), timings,
+                     assignment)
 
 
 def _copy_files(course: Course, assignment: str, submitted: Path, destination: Path) -> None:
@@ -221,13 +312,12 @@ def _placeholder(task: NotebookTask, failure: str):
     return notebook
 
 
-def _zero_grades(course: Course, assignment: str, notebook: str, student: str) -> None:
-    with Gradebook(course.db_url) as gradebook:
-        submitted = gradebook.find_submission_notebook(notebook, assignment, student)
-        for grade in submitted.grades:
-            grade.auto_score = 0
-            grade.needs_manual_grade = False
-        gradebook.db.commit()
+def _zero_grades(gradebook: Gradebook, assignment: str, notebook: str, student: str) -> None:
+    submitted = gradebook.find_submission_notebook(notebook, assignment, student)
+    for grade in submitted.grades:
+        grade.auto_score = 0
+        grade.needs_manual_grade = False
+    gradebook.db.commit()
 
 
 def write_report(path: Path, rows: list[ReportRow]) -> None:
@@ -239,12 +329,17 @@ def write_report(path: Path, rows: list[ReportRow]) -> None:
 
 
 def summary_table(rows: list[ReportRow]) -> str:
+    """One line per submission; with an assignment column when there are several."""
+    several = len({r.assignment for r in rows}) > 1
+    first = max([len("assignment"), *(len(r.assignment) for r in rows)]) if several else 0
     width = max([len("student"), *(len(r.student_id) for r in rows)])
-    lines = [f"{'student':<{width}}  {'status':<7} {'score':>11}  reason"]
+    head = f"{'assignment':<{first}}  " if several else ""
+    lines = [f"{head}{'student':<{width}}  {'status':<7} {'score':>11}  reason"]
     for row in rows:
         score = f"{_number(row.score)}/{_number(row.max_score)}"
         reason = row.reason if len(row.reason) <= 70 else row.reason[:67] + "..."
-        lines.append(f"{row.student_id:<{width}}  {row.status:<7} {score:>11}  {reason}")
+        where = f"{row.assignment:<{first}}  " if several else ""
+        lines.append(f"{where}{row.student_id:<{width}}  {row.status:<7} {score:>11}  {reason}")
     graded = sum(r.status == "graded" for r in rows)
     lines.append(f"{graded} graded, {len(rows) - graded} failed")
     return "\n".join(lines)

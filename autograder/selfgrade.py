@@ -5,18 +5,29 @@ nbgrader course made from exercises/source, graded there with the full tests by 
 same sandboxed pipeline the instructor uses, and nbgrader's feedback (without hidden
 test source) is written to my-work/feedback/<exercise>.html. A table then shows, per
 exercise, the score, the maximum and what is left to do.
+
+All in one pass and one process: nbgrader's GenerateAssignment and GenerateFeedback
+converters run here (what `nbgrader generate_assignment` and `nbgrader generate_feedback`
+run, with the course's configuration, so feedback keeps the course's preprocessors:
+hidden tests removed, student content neutralised), and every exercise is graded in one
+parallel batch; each exercise's feedback is made as soon as it is graded, while the
+others still run, and a line says so.
 """
 
+import contextlib
+import logging
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from autograder.batch import autograde
+from autograder.batch import ReportRow, autograde
 from autograder.course import Course, exercise_names, exercises_source, init_course
 from autograder.sandbox import DEFAULT_LIMITS, Limits
 
@@ -28,6 +39,109 @@ def nbgrader_run(course: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ.get('PATH', '')}"}
     return subprocess.run([sys.executable, "-m", "nbgrader", *args, "--log-level=ERROR"],
                           cwd=course, capture_output=True, text=True, env=env)
+
+
+def _converter_log() -> logging.Logger:
+    """Where the converters log: kept, not shown (each call's log is captured)."""
+    log = logging.getLogger("autograder.selfgrade.nbgrader")
+    log.propagate = False
+    log.setLevel(logging.WARNING)
+    return log
+
+
+def run_converter(course: Course, converter_class, name: str, student: str = "*") -> str:
+    """One of nbgrader's converters, in this process, for assignment `name`: as the
+    nbgrader command of that name run in the course folder. "" or why it failed."""
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.utils import capture_log
+
+    config = course.coursedir.config
+    coursedir = CourseDirectory(config=config)
+    coursedir.root = str(course.root)
+    coursedir.assignment_id = name
+    coursedir.student_id = student
+    converter = converter_class(coursedir=coursedir, config=config, log=_converter_log())
+    with _venv_on_path():  # nbgrader runs its alembic helper by name to make a gradebook
+        result = capture_log(converter)
+    if result["success"]:
+        return ""
+    # The exception messages in nbgrader's log say what went wrong.
+    found = re.findall(r"^\s*[\w.]*(?:Error|Exception): (.+)$",
+                       result.get("log", "") + "\n" + result.get("error", ""), re.M)
+    messages = [m.strip() for m in found if "see the the above traceback" not in m]
+    return "; ".join(dict.fromkeys(messages)) or "no details given"
+
+
+class _Background(threading.Thread):
+    """function(*args) in a thread; result() waits for it: its value, None if it failed."""
+
+    def __init__(self, function, *args):
+        super().__init__(daemon=True)
+        self._call, self._value = (function, args), None
+        self.start()
+
+    def run(self) -> None:
+        function, args = self._call
+        try:
+            self._value = function(*args)
+        except Exception:  # noqa: BLE001 - the caller goes without
+            self._value = None
+
+    def result(self):
+        self.join()
+        return self._value
+
+
+def _new_gradebook(database: Path) -> Path:
+    with Gradebook(f"sqlite:///{database}", "selfgrade"):
+        return database
+
+
+@contextlib.contextmanager
+def _unsynced_sqlite(database: Path):
+    """Connections to `database` (the throw-away course's gradebook, deleted at the end)
+    do not wait for the disk: nbgrader commits after every cell it records, and each
+    commit would be a disk sync (about half a second per exercise)."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    target = str(database.resolve())
+
+    def on_connect(connection, _record) -> None:
+        try:
+            names = [row[2] for row in connection.execute("PRAGMA database_list")]
+        except Exception:  # noqa: BLE001 - not SQLite: leave it alone
+            return
+        if target in names:
+            connection.execute("PRAGMA synchronous=OFF")
+
+    event.listen(Engine, "connect", on_connect)
+    try:
+        yield
+    finally:
+        event.remove(Engine, "connect", on_connect)
+
+
+@contextlib.contextmanager
+def _venv_on_path():
+    before = os.environ.get("PATH", "")
+    os.environ["PATH"] = f"{Path(sys.executable).parent}:{before}"
+    try:
+        yield
+    finally:
+        os.environ["PATH"] = before
+
+
+def generate_assignment(course: Course, name: str) -> str:
+    from nbgrader.converters import GenerateAssignment
+
+    return run_converter(course, GenerateAssignment, name)
+
+
+def generate_feedback(course: Course, name: str) -> str:
+    from nbgrader.converters import GenerateFeedback
+
+    return run_converter(course, GenerateFeedback, name, STUDENT)
 
 
 def what_is_left(course: Course, name: str) -> tuple[float, float, str]:
@@ -62,40 +176,70 @@ def selfgrade(work: Path | None, *, jobs: int | None = None, limits: Limits = DE
         return 2
     feedback_folder = work / "feedback"
     feedback_folder.mkdir(parents=True, exist_ok=True)
-    rows = []
+    rows = {name: (name, "-", "-", "not started") for name in mine}
     with tempfile.TemporaryDirectory(prefix="selfgrade-") as folder:
-        root = Path(folder) / "course"
-        init_course(root, "selfgrade", source)
-        course = Course.open(root)
-        for number, (name, path) in enumerate(mine.items(), start=1):
-            if not path.is_file():
-                rows.append((name, "-", "-", "not started"))
-                continue
-            print(f"[{number}/{len(mine)}] grading {name} ...", file=sys.stderr, flush=True)
-            made = nbgrader_run(root, "generate_assignment", name)
-            if made.returncode != 0:
-                last_line = (made.stderr.strip().splitlines() or ["no message"])[-1]
-                rows.append((name, "-", "-", f"could not prepare the tests ({last_line}); "
-                             "the exercise file may be damaged: get a fresh copy of the "
-                             "course and try again"))
-                continue
-            submitted = course.path("submitted", STUDENT, name)
-            submitted.mkdir(parents=True)
-            shutil.copyfile(path, submitted / f"{name}.ipynb")
-            report = autograde(course, name, jobs=jobs, limits=limits, use_sandbox=use_sandbox,
-                               progress=lambda line: None)[0]
-            if report.status == "failed":
-                rows.append((name, "0", "-", report.reason))
-                continue
-            score, automatic, left = what_is_left(course, name)
-            rows.append((name, f"{score:g}", f"{automatic:g}", left))
-            nbgrader_run(root, "generate_feedback", name)
-            html = course.path("feedback", STUDENT, name) / f"{name}.html"
-            if html.is_file():
-                shutil.copyfile(html, feedback_folder / f"{name}.html")
-    print(progress_table(rows))
+        root, database = Path(folder) / "course", Path(folder) / "gradebook.db"
+        with _unsynced_sqlite(database), _venv_on_path():
+            # A new gradebook takes seconds (nbgrader runs alembic to stamp it): made
+            # beside the course while the course is made.
+            making = _Background(_new_gradebook, database)
+            init_course(root, "selfgrade", source)
+            course = Course.open(root)
+            if making.result() is not None:
+                course.coursedir.db_url = course.coursedir.config.CourseDirectory.db_url = \
+                    f"sqlite:///{database}"
+            ready = []
+            for name, path in mine.items():
+                if path.is_file():
+                    failure = prepare(course, name, path)
+                    if failure:
+                        rows[name] = (name, "-", "-", failure)
+                    else:
+                        ready.append(name)
+            if ready:
+                grade_all(course, ready, rows, feedback_folder, jobs=jobs, limits=limits,
+                          use_sandbox=use_sandbox)
+    print(progress_table([rows[name] for name in mine]))
     print(f"\nFeedback for each exercise: {feedback_folder}/<exercise>.html")
     return 0
+
+
+def prepare(course: Course, name: str, mine: Path) -> str:
+    """The exercise's release and gradebook entries (nbgrader's generate_assignment), and
+    the learner's notebook as the submission; "" or what went wrong, in plain words."""
+    failure = generate_assignment(course, name)
+    if failure or not course.release_notebook(name, name).is_file():
+        return (f"could not prepare the tests ({failure or 'no release made'}); the exercise "
+                "file may be damaged: get a fresh copy of the course and try again")
+    submitted = course.path("submitted", STUDENT, name)
+    submitted.mkdir(parents=True)
+    shutil.copyfile(mine, submitted / f"{name}.ipynb")
+    return ""
+
+
+def grade_all(course: Course, names: list[str], rows: dict, feedback_folder: Path,
+              **options) -> None:
+    """Grade the exercises in one batch; as each is graded, fill in its row, make its
+    feedback and say so (`[2/4] 01_sponsors: 13/13`)."""
+    print(f"Grading {len(names)} exercise(s) in one batch ...", file=sys.stderr, flush=True)
+    finished = []
+
+    def graded(report: ReportRow) -> None:
+        name = report.assignment
+        if report.status == "failed":
+            rows[name] = (name, "0", "-", report.reason)
+            shown = "could not be graded"
+        else:
+            score, automatic, left = what_is_left(course, name)
+            rows[name] = (name, f"{score:g}", f"{automatic:g}", left)
+            shown = f"{score:g}/{automatic:g}"
+            html = course.path("feedback", STUDENT, name) / f"{name}.html"
+            if not generate_feedback(course, name) and html.is_file():
+                shutil.copyfile(html, feedback_folder / f"{name}.html")
+        finished.append(name)
+        print(f"[{len(finished)}/{len(names)}] {name}: {shown}", file=sys.stderr, flush=True)
+
+    autograde(course, names, progress=lambda line: None, on_row=graded, **options)
 
 
 def progress_table(rows: list[tuple[str, str, str, str]]) -> str:
