@@ -130,8 +130,12 @@ def autograde(
         submitted = {name: [s for s in found if s in students]
                      for name, found in submitted.items()}
     if not any(submitted.values()):
-        raise CourseError(f"no submissions of {', '.join(names)!s} to grade; run "
+        which = repr(names[0]) if not several else ", ".join(names)
+        raise CourseError(f"no submissions of {which} to grade; run "
                           f"`nbgrader collect {names[0]}` first.")
+    for name in names:
+        if not submitted[name]:
+            progress(f"No submissions of {name} to grade (run `nbgrader collect {name}`).")
     tasks = [
         SubmissionTask(student, name, str(course.path("submitted", student, name)),
                        notebooks[name], limits, use_sandbox)
@@ -172,9 +176,9 @@ def time_summary(rows: list[ReportRow]) -> str:
     total = {part: sum(r.timings.get(part, 0) for r in rows)
              for part in ("worker_total", "kernel_boot", "kernel_start", "execution",
                           "bookkeeping")}
-    return (f"Time per notebook, summed: {total['worker_total']:.1f} s in the workers (kernels "
-            f"booting {total['kernel_boot']:.1f} s, ahead of need where they could; notebooks "
-            f"waited for them {total['kernel_start']:.1f} s; running cells and tests "
+    return (f"Time, summed over the notebooks: {total['worker_total']:.1f} s in the workers "
+            f"(kernels booting {total['kernel_boot']:.1f} s, ahead of need where they could; "
+            f"notebooks waited for them {total['kernel_start']:.1f} s; running cells and tests "
             f"{total['execution']:.1f} s); gradebook and files in the parent "
             f"{total['bookkeeping']:.1f} s")
 

@@ -132,7 +132,7 @@ def main() -> None:
               f"({ours_seconds / args.students:.2f} s per submission)")
         print(f"speed-up: {plain_seconds / ours_seconds:.2f}x")
         where = [line for line in last_ours.stderr.splitlines()
-                 if line.startswith(("Done in", "Time per notebook", "  "))]
+                 if line.startswith(("Done in", "Time, summed"))]
         if where:
             print("ours, last round:\n" + "\n".join(where))
         print(f"scores equal on {min(equal)}/{args.students} submissions in every round"
