@@ -306,6 +306,9 @@ class Kernel:
         # The client connects before the kernel listens; zmq tries again every 100 ms by
         # default, which the start of each notebook would wait for.
         client.context.setsockopt(zmq.RECONNECT_IVL, RECONNECT_MS)
+        # No message from the kernel may be larger than this: zmq drops a bigger one (and
+        # the connection, which it opens again) before it reaches the grader's memory.
+        client.context.setsockopt(zmq.MAXMSGSIZE, MAX_KERNEL_MESSAGE_BYTES)
         client.start_channels()
         self.client = client
         await client.wait_for_ready(timeout=STARTUP_SECONDS)

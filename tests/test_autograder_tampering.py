@@ -266,7 +266,7 @@ def build_submissions(course: Path, targets: dict) -> dict[str, tuple]:
                            "graded", ALL, []),
         # Floods of kernel messages: output is capped, one 20 MB message is dropped by zmq.
         "floods_output": ({nb: demo.insert_before(solved, "reflection", FLOOD)},
-                          "graded", ALL, ["output beyond"]),
+                          "graded", ALL, []),
         # Files the grader must not read: made after submission (see the fixture).
         "fifo_notebook": ({}, "failed", 0, ["named pipe"]),
         "huge_renamed": ({"old.txt": "x"}, "failed", 0, ["larger than"]),
@@ -384,6 +384,12 @@ def test_autograded_notebook_hides_no_grading_internals(batch):
     text = path.read_text()
     assert "graded_call" not in text and "calls/in-" not in text
     assert os.path.getsize(path) < 1_000_000
+
+
+def test_a_flood_of_output_is_capped_in_what_the_grader_keeps(batch):
+    path = batch["course"] / "autograded" / "floods_output" / demo.NAME / f"{demo.NAME}.ipynb"
+    assert os.path.getsize(path) < 1_000_000  # 20 MB message dropped, the rest capped
+    assert "y" * 1000 not in path.read_text()
 
 
 def test_hidden_test_source_never_reaches_the_kernel(batch):
