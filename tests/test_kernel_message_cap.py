@@ -1,6 +1,5 @@
 """No message from a student's kernel larger than the cap ever reaches the grader's memory."""
 
-import resource
 import subprocess
 import sys
 import textwrap
