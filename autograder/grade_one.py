@@ -1,16 +1,14 @@
 """Grade one student's submission of one assignment (runs in a worker process).
 
-For each notebook the assignment expects, the steps are:
-1. find it (by name, or a renamed copy by its cell labels) and read it (invalid JSON is
-   a failure with a reason);
-2. rebuild it on the course's skeleton (notebook_repair): course cells from the course,
-   answers from the student;
-3. plan each test cell (verdicts.plan_test_cell): which checks of the exercise's
-   checks.py it asks for, read from the course's source, never from the submission;
-4. run it in the sandbox (execute): student and setup cells run in the kernel; at each
-   test cell the grader runs the checks here, calling the learner's functions in the
-   kernel with inputs given as plain data, and writes the cell's outputs from its verdict;
-5. return the graded notebook. Nothing here touches the gradebook; the parent does.
+The submission's files are listed safely (submission_files: regular files only, sizes
+checked first, a deadline), each expected notebook found by name or, renamed, by its cell
+labels. Then each notebook goes through STEPS, in order: read it; rebuild it on the
+course's skeleton (course cells from the course, answers from the student); plan its test
+cells (which checks of the exercise's checks.py each asks for, read, never run); run it in
+a fresh sandboxed kernel, the grader judging each test cell in its own process by calling
+the learner's functions in the kernel with inputs given as plain data; mark tests that
+never ran; cut long outputs (nbgrader's LimitOutput); neutralise student HTML. A step that
+cannot go on ends the notebook with a reason. Nothing here touches the gradebook.
 """
 
 import copy
@@ -24,6 +22,7 @@ from pathlib import Path
 
 import nbformat
 from nbformat import NotebookNode
+from nbgrader.preprocessors import LimitOutput
 
 from autograder import submission_files, verdicts
 from autograder.execute import run_notebook
@@ -131,53 +130,114 @@ def _grade_submission(task: SubmissionTask, result: SubmissionResult) -> None:
         result.notes.append(f"extra notebook {name}.ipynb was ignored")
 
 
-def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path,
-                   listing) -> NotebookResult:
-    result = NotebookResult(notebook.name)
+@dataclass
+class Grading:
+    """One notebook on its way through the steps below; each step reads and adds to it."""
+
+    task: SubmissionTask
+    notebook: NotebookTask
+    path: Path
+    listing: object  # submission_files.Listing: the submission's regular files
+    result: NotebookResult
+    submitted: NotebookNode | None = None  # as the student handed it in
+    rebuilt: NotebookNode | None = None  # on the course's skeleton, the student's answers
+    judges: dict = field(default_factory=dict)  # test cell index -> judge
+    test_ids: dict = field(default_factory=dict)  # test cell index -> grade_id
+    ran: NotebookNode | None = None
+    execution: object = None  # execute.Execution
+
+
+class StepFailed(Exception):
+    """The notebook cannot be graded; str() is the reason, in plain words."""
+
+
+def read_submitted_notebook(g: Grading) -> None:
+    """A regular file within the size cap, valid as a notebook."""
     try:
-        submitted = submission_files.read_notebook(path, MAX_NOTEBOOK_MB,
-                                                   beneath=Path(task.submitted_dir))
+        g.submitted = submission_files.read_notebook(g.path, MAX_NOTEBOOK_MB,
+                                                     beneath=Path(g.task.submitted_dir))
     except (ValueError, OSError) as error:
-        result.failure = str(error)
-        return result
-    release = nbformat.from_dict(copy.deepcopy(notebook.release))
-    rebuilt = rebuild_submission(release, notebook.locked_sources, submitted)
-    result.notes.extend(rebuilt.notes)
+        raise StepFailed(str(error)) from None
 
+
+def rebuild_on_course_skeleton(g: Grading) -> None:
+    """Course cells (tests, setup, texts) from the course; answers from the student."""
+    release = nbformat.from_dict(copy.deepcopy(g.notebook.release))
+    rebuilt = rebuild_submission(release, g.notebook.locked_sources, g.submitted)
+    g.rebuilt = rebuilt.notebook
+    g.result.notes.extend(rebuilt.notes)
+
+
+def plan_test_cells(g: Grading) -> None:
+    """Which checks each test cell asks for: read from the course's source, not run."""
     try:
-        judges, test_ids = _judges(rebuilt.notebook, notebook)
+        g.judges, g.test_ids = _judges(g.rebuilt, g.notebook)
     except (verdicts.TestCellError, ImportError, SyntaxError) as error:
-        result.failure = f"the course's tests for this notebook could not be read: {error}"
-        return result
+        raise StepFailed(
+            f"the course's tests for this notebook could not be read: {error}") from None
 
+
+def run_in_sandbox(g: Grading) -> None:
+    """Student cells in a fresh sandboxed kernel; test cells judged here (see verdicts)."""
     slot = worker_slot()
     # Student code may leave files it made unremovable; that must not fail the grading.
     with tempfile.TemporaryDirectory(prefix=f"autograde-{slot}-",
                                      ignore_cleanup_errors=True) as folder:
         scratch = Path(folder) / "work"
         scratch.mkdir()
-        result.notes.extend(submission_files.copy_data_files(
-            listing, scratch, budget_mb=MAX_OTHER_FILES_MB, skip_names={"timestamp.txt"}))
-        to_run = copy.deepcopy(rebuilt.notebook)
-        execution = run_notebook(to_run, scratch, task.limits, slot, task.use_sandbox, judges)
-        result.timings = execution.timings
-
+        g.result.notes.extend(submission_files.copy_data_files(
+            g.listing, scratch, budget_mb=MAX_OTHER_FILES_MB, skip_names={"timestamp.txt"}))
+        g.ran = copy.deepcopy(g.rebuilt)
+        g.execution = run_notebook(g.ran, scratch, g.task.limits, slot, g.task.use_sandbox,
+                                   g.judges)
+        g.result.timings = g.execution.timings
+    execution = g.execution
     if execution.stop_reason and not any(
-            c.get("execution_count") for c in to_run.cells if c.cell_type == "code"):
-        result.failure = ("the grader could not start this notebook's kernel: "
-                          f"{execution.stop_reason}")
-        return result
+            c.get("execution_count") for c in g.ran.cells if c.cell_type == "code"):
+        raise StepFailed(f"the grader could not start this notebook's kernel: "
+                         f"{execution.stop_reason}")
     if execution.stop_reason:
         where = f" in cell {execution.stopped_at + 1}" if execution.stopped_at is not None else ""
-        result.notes.append(f"{execution.stop_reason}{where}; the cells after it did not run")
-    result.notes.extend(execution.notes)
+        g.result.notes.append(f"{execution.stop_reason}{where}; the cells after it did not run")
+    g.result.notes.extend(execution.notes)
     if execution.outputs_dropped:
-        result.notes.append(f"output beyond {task.limits.output_kb} KB was dropped")
-    result.graded, failed_tests = _collect(to_run, test_ids, execution.stop_reason)
-    result.notes.extend(failed_tests)
-    # Student HTML and scripts are shown as text in the graded notebook and formgrader.
-    neutralize_notebook(result.graded, trusted_cell_ids=trusted_grade_ids(notebook.release))
-    return result
+        g.result.notes.append(f"output beyond {g.task.limits.output_kb} KB was dropped")
+
+
+def mark_tests_that_did_not_run(g: Grading) -> None:
+    """A test cell the run never reached shows why, as an error (0 points)."""
+    stop_reason = g.execution.stop_reason if g.execution else ""
+    g.ran, failed_tests = _collect(g.ran, g.test_ids, stop_reason)
+    g.result.notes.extend(failed_tests)
+
+
+def limit_outputs(g: Grading) -> None:
+    """nbgrader's own LimitOutput: long outputs and tracebacks cut, as in its autograde."""
+    LimitOutput().preprocess(g.ran, {})
+
+
+def neutralize_student_content(g: Grading) -> None:
+    """Student HTML and scripts shown as text in the graded notebook and formgrader."""
+    neutralize_notebook(g.ran, trusted_cell_ids=trusted_grade_ids(g.notebook.release))
+    g.result.graded = g.ran
+
+
+# The grading path of one notebook, in order (in the spirit of nbgrader's preprocessors).
+STEPS = (read_submitted_notebook, rebuild_on_course_skeleton, plan_test_cells, run_in_sandbox,
+         mark_tests_that_did_not_run, limit_outputs, neutralize_student_content)
+
+
+def grade_notebook(task: SubmissionTask, notebook: NotebookTask, path: Path,
+                   listing) -> NotebookResult:
+    grading = Grading(task, notebook, path, listing, NotebookResult(notebook.name))
+    for step in STEPS:
+        try:
+            step(grading)
+        except StepFailed as failure:
+            grading.result.failure = str(failure)
+            grading.result.graded = None
+            break
+    return grading.result
 
 
 def _judges(notebook: NotebookNode, task: NotebookTask):
