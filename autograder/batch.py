@@ -39,7 +39,10 @@ from autograder.grade_one import (
 )
 from autograder.sandbox import DEFAULT_LIMITS, Limits
 
-CSV_COLUMNS = ["student_id", "status", "score", "max_score", "reason"]
+# score: points given so far (automatic, and manual where a person has graded);
+# manual_pending: points still waiting for a person (written answers), not lost points.
+CSV_COLUMNS = ["student_id", "status", "score", "manual_pending", "max_score", "reason"]
+HISTORY_COLUMNS = ["graded_at", "assignment", *CSV_COLUMNS]
 
 
 @dataclass
@@ -51,10 +54,11 @@ class ReportRow:
     reason: str
     timings: dict = field(default_factory=dict)  # seconds: kernel start, run, bookkeeping
     assignment: str = ""
+    manual_pending: float = 0.0  # points of written answers a person has yet to grade
 
     def as_csv(self) -> list:
-        return [self.student_id, self.status, _number(self.score), _number(self.max_score),
-                self.reason]
+        return [self.student_id, self.status, _number(self.score),
+                _number(self.manual_pending), _number(self.max_score), self.reason]
 
 
 def _number(value: float) -> str:
@@ -272,6 +276,8 @@ def record_result(course: Course, assignment: str, notebooks: list[NotebookTask]
         submission = gradebook.find_submission(assignment, student)
         penalty = submission.late_submission_penalty or 0
         score, max_score = submission.score - penalty, submission.max_score
+        pending = sum(grade.max_score for notebook in submission.notebooks
+                      for grade in notebook.grades if grade.needs_manual_grade)
 
     failures = [n.failure for n in result.notebooks if n.failure]
     status = "failed" if failures and len(failures) == len(result.notebooks) else "graded"
@@ -287,7 +293,7 @@ def record_result(course: Course, assignment: str, notebooks: list[NotebookTask]
         "bookkeeping": time.perf_counter() - started,
     }
     return ReportRow(student, status, score, max_score, "; ".join(reasons), timings,
-                     assignment)
+                     assignment, pending)
 
 
 def _copy_files(course: Course, assignment: str, submitted: Path, destination: Path) -> None:
@@ -325,11 +331,31 @@ def _zero_grades(gradebook: Gradebook, assignment: str, notebook: str, student: 
 
 
 def write_report(path: Path, rows: list[ReportRow]) -> None:
+    """The assignment's report, one row per student: this run's rows replace the same
+    students' earlier rows, everyone else's stay (regrading one student keeps the class).
+    Every run is also appended to history.csv beside it, with its time."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="") as handle:
+    kept = {}
+    if path.is_file():
+        with path.open(newline="") as handle:
+            for old in csv.DictReader(handle):
+                if old.get("student_id"):
+                    kept[old["student_id"]] = [old.get(column, "") for column in CSV_COLUMNS]
+    kept.update({row.student_id: row.as_csv() for row in rows})
+    partial = path.with_suffix(".partial")
+    with partial.open("w", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(row.as_csv() for row in rows)
+        writer.writerows(kept[student] for student in sorted(kept))
+    partial.replace(path)
+    history = path.with_name("history.csv")
+    new = not history.is_file()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    with history.open("a", newline="") as handle:
+        writer = csv.writer(handle)
+        if new:
+            writer.writerow(HISTORY_COLUMNS)
+        writer.writerows([stamp, row.assignment, *row.as_csv()] for row in rows)
 
 
 def summary_table(rows: list[ReportRow]) -> str:
@@ -339,11 +365,17 @@ def summary_table(rows: list[ReportRow]) -> str:
     width = max([len("student"), *(len(r.student_id) for r in rows)])
     head = f"{'assignment':<{first}}  " if several else ""
     lines = [f"{head}{'student':<{width}}  {'status':<7} {'score':>11}  reason"]
+    pending = sum(1 for row in rows if row.manual_pending)
     for row in rows:
         score = f"{_number(row.score)}/{_number(row.max_score)}"
+        if row.manual_pending:
+            score += f" (+{_number(row.manual_pending)} by hand)"
         reason = row.reason if len(row.reason) <= 70 else row.reason[:67] + "..."
         where = f"{row.assignment:<{first}}  " if several else ""
         lines.append(f"{where}{row.student_id:<{width}}  {row.status:<7} {score:>11}  {reason}")
     graded = sum(r.status == "graded" for r in rows)
     lines.append(f"{graded} graded, {len(rows) - graded} failed")
+    if pending:
+        lines.append(f"{pending} submission(s) have written answers for a person to grade "
+                     "(formgrader): their points are pending, not lost.")
     return "\n".join(lines)

@@ -44,7 +44,11 @@ def cycle(tmp_path_factory):
         home.mkdir(parents=True)
         demo.nbgrader(home, "fetch_assignment", demo.NAME, env=student_config)
         path = home / demo.NAME / f"{demo.NAME}.ipynb"
-        nbformat.write(demo.solve(nbformat.read(path, 4), solved), path)
+        notebook = demo.solve(nbformat.read(path, 4), solved)
+        if student == "alice":  # a written answer, for a person to grade
+            next(c for c in notebook.cells if demo.grade_id(c) == "reflection").source = \
+                "How many new members reply in their first month."
+        nbformat.write(notebook, path)
         demo.nbgrader(home, "submit", demo.NAME, f"--CourseDirectory.student_id={student}",
                       env=student_config)
     demo.nbgrader(course, "collect", demo.NAME)
@@ -86,7 +90,8 @@ def test_exported_grades_are_the_honest_scores(cycle):
 
 def test_report_csv_has_a_row_per_student(cycle):
     report = {row["student_id"]: row for row in cycle["report"]}
-    assert list(cycle["report"][0]) == ["student_id", "status", "score", "max_score", "reason"]
+    assert list(cycle["report"][0]) == ["student_id", "status", "score", "manual_pending",
+                                        "max_score", "reason"]
     assert set(report) == set(cycle["answers"])
     for student, solved in cycle["answers"].items():
         assert report[student]["status"] == "graded"
@@ -108,7 +113,6 @@ def test_feedback_shows_visible_tests_but_never_hidden_ones(cycle):
 def test_autograded_notebooks_keep_the_full_tests_for_the_instructor(cycle):
     path = cycle["course"] / "autograded" / "alice" / demo.NAME / f"{demo.NAME}.ipynb"
     assert demo.HIDDEN_TEXT in path.read_text()
-    shutil.rmtree(cycle["course"] / "reports")  # the report is rewritten on each run
 
 
 def test_init_writes_and_explains_the_students_side_of_a_custom_exchange(cycle):
@@ -116,3 +120,25 @@ def test_init_writes_and_explains_the_students_side_of_a_custom_exchange(cycle):
     assert f"c.Exchange.root = {str(cycle['exchange'])!r}" in config
     assert "/etc/jupyter/nbgrader_config.py" in cycle["made"].stdout
     assert cycle["exchange"].stat().st_mode & 0o1777 == 0o1777
+
+
+def test_written_answers_show_as_pending_not_lost(cycle):
+    """alice wrote her reflection (a person grades it); the others left it unanswered,
+    which nbgrader scores 0 without a person."""
+    pending = {row["student_id"]: float(row["manual_pending"]) for row in cycle["report"]}
+    assert pending == {"alice": demo.REFLECTION_POINTS, "bob": 0, "carol": 0}
+    assert "pending, not lost" in cycle["graded"].stdout
+
+
+def test_regrading_one_student_keeps_the_others_and_the_history(cycle):
+    course = cycle["course"]
+    before = {row["student_id"]: row for row in cycle["report"]}
+    again = demo.autograder("autograde", demo.NAME, "--course", str(course), "--student", "bob",
+                            *sandbox_flags())
+    assert again.returncode == 0, again.stderr[-2000:]
+    report = course / "reports" / demo.NAME
+    after = {row["student_id"]: row for row in csv.DictReader((report / "autograde.csv").open())}
+    assert after == before  # bob's grade is the same, and alice and carol are still there
+    history = list(csv.DictReader((report / "history.csv").open()))
+    assert [row["student_id"] for row in history].count("bob") == 2
+    assert len(history) == len(before) + 1
