@@ -3,7 +3,6 @@ init, generate, release, fetch and submit as students, collect, autograde (ours)
 generate feedback, export; the exported grades are checked."""
 
 import csv
-import shutil
 
 import autograder_demo as demo
 import nbformat
