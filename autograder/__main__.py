@@ -17,14 +17,20 @@ from autograder.sandbox import UNSAFE_FLAG, Limits, SandboxUnavailable, check_sa
 def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
     defaults = Limits()
     group = parser.add_argument_group("sandbox limits (per notebook)")
-    group.add_argument("--memory-mb", type=int, default=defaults.memory_mb)
-    group.add_argument("--max-processes", type=int, default=defaults.max_processes)
-    group.add_argument("--max-file-mb", type=int, default=defaults.max_file_mb)
-    group.add_argument("--cell-timeout", type=int, default=defaults.cell_seconds,
-                       help="seconds per cell before it is interrupted")
+    group.add_argument("--memory-mb", type=int, default=defaults.memory_mb,
+                       help="memory of one notebook, all its processes together")
+    group.add_argument("--max-processes", type=int, default=defaults.max_processes,
+                       help="processes (and threads) of one notebook at once")
+    group.add_argument("--max-file-mb", type=int, default=defaults.max_file_mb,
+                       help="largest file one notebook may write")
+    group.add_argument("--cell-timeout", type=int, default=None,
+                       help="seconds per cell before it is interrupted; when not given "
+                            "(%(default)s), the course's c.Execute.timeout, else "
+                            f"{defaults.cell_seconds}")
     group.add_argument("--notebook-timeout", type=int, default=defaults.notebook_seconds,
                        help="seconds of wall time per notebook before it is stopped")
-    group.add_argument("--output-kb", type=int, default=defaults.output_kb)
+    group.add_argument("--output-kb", type=int, default=defaults.output_kb,
+                       help="output kept per notebook; the rest is dropped, with a note")
     group.add_argument("--scratch-mb", type=int, default=defaults.scratch_mb,
                        help="writable scratch space of one notebook (all its files together)")
     group.add_argument("--cpus", type=float, default=defaults.cpus,
@@ -34,9 +40,23 @@ def _add_sandbox_options(parser: argparse.ArgumentParser) -> None:
                             "(only where the sandbox cannot run; at your own risk)")
 
 
+def _cell_timeout(args) -> int:
+    """--cell-timeout, else the course's own c.Execute.timeout, so both always agree."""
+    if args.cell_timeout is not None:
+        return args.cell_timeout
+    course = getattr(args, "course", None)
+    if course is not None and (Path(course) / "nbgrader_config.py").is_file():
+        from autograder.course import Course
+
+        timeout = Course.open(Path(course)).coursedir.config.get("Execute", {}).get("timeout")
+        if isinstance(timeout, int) and timeout > 0:
+            return timeout
+    return Limits().cell_seconds
+
+
 def _limits(args) -> Limits:
     return Limits(memory_mb=args.memory_mb, max_processes=args.max_processes,
-                  max_file_mb=args.max_file_mb, cell_seconds=args.cell_timeout,
+                  max_file_mb=args.max_file_mb, cell_seconds=_cell_timeout(args),
                   notebook_seconds=args.notebook_timeout, output_kb=args.output_kb,
                   scratch_mb=args.scratch_mb, cpus=args.cpus)
 
@@ -52,35 +72,71 @@ def _use_sandbox(args) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
+    parser = argparse.ArgumentParser(
+        prog="python -m autograder",
+        description="The course's grading tools, around nbgrader: create and update a "
+                    "course, grade submissions in parallel with student code sandboxed, and "
+                    "grade your own work.")
+    from importlib.metadata import PackageNotFoundError, version
 
-    init = commands.add_parser("init", help="create an nbgrader course from exercises/source")
-    init.add_argument("course_dir", type=Path)
-    init.add_argument("--course-id", required=True)
+    try:
+        installed = version("sociallearning-course")
+    except PackageNotFoundError:
+        installed = "unknown"
+    parser.add_argument("--version", action="version", version=f"%(prog)s {installed}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    helpful = {"formatter_class": argparse.ArgumentDefaultsHelpFormatter}
+
+    init = commands.add_parser(
+        "init", help="create an nbgrader course from exercises/source", **helpful,
+        description="Create a course folder in nbgrader's layout with every exercise as an "
+                    "assignment. Refuses a folder that already holds anything.")
+    init.add_argument("course_dir", type=Path, help="the new course folder")
+    init.add_argument("--course-id", required=True, help="the course's id in nbgrader")
     init.add_argument("--exchange", type=Path, default=None,
                       help="nbgrader exchange folder (default: nbgrader's own)")
     init.add_argument("--source", type=Path, default=None,
                       help="exercises folder (default: this course's exercises/source)")
 
-    grade = commands.add_parser("autograde", help="grade all submissions, in parallel, sandboxed")
+    update = commands.add_parser(
+        "update", help="bring a course's exercises up to date", **helpful,
+        description="Show what changed in exercises/source since the course was made, and "
+                    "copy new and changed files into the course's source/. Submissions, "
+                    "grades, feedback and releases are never touched.")
+    update.add_argument("--course", type=Path, default=Path("."),
+                        help="the course folder")
+    update.add_argument("--source", type=Path, default=None,
+                        help="exercises folder (default: this course's exercises/source)")
+    update.add_argument("--dry-run", action="store_true", help="only show what would change")
+
+    grade = commands.add_parser(
+        "autograde", help="grade all submissions, in parallel, sandboxed", **helpful,
+        description="Grade every collected submission of one or more assignments into the "
+                    "course's gradebook, each notebook in its own sandbox.")
     grade.add_argument("assignment", nargs="+",
                        help="one or more assignments, graded together in one batch")
-    grade.add_argument("--course", type=Path, required=True, help="the course folder")
+    grade.add_argument("--course", type=Path, default=Path("."), help="the course folder")
     grade.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
     grade.add_argument("--student", nargs="+", default=None, help="grade only these students")
     _add_sandbox_options(grade)
 
     record = commands.add_parser(
         "record-visible", help="(re)write visible_checks.json, the instant feedback that "
-        "students get, for the course's assignments (init does it once)")
-    record.add_argument("course_dir", type=Path)
+        "students get, for the course's assignments (init does it once)", **helpful,
+        description="Record each visible check's inputs and the reference's results on the "
+                    "sample data into visible_checks.json, beside each assignment's source "
+                    "notebook; nbgrader releases it to students for instant feedback.")
+    record.add_argument("course_dir", type=Path, help="the course folder")
     record.add_argument("assignments", nargs="*", help="default: every assignment")
 
-    selfgrade = commands.add_parser("selfgrade", help="grade your own work in my-work/")
+    selfgrade = commands.add_parser(
+        "selfgrade", help="grade your own work in my-work/", **helpful,
+        description="Grade your copies of the exercises with the full tests (what `make "
+                    "grade` runs); your notebooks are never changed.")
     selfgrade.add_argument("--work", type=Path, default=None,
                            help="your exercises folder (default: my-work)")
-    selfgrade.add_argument("--jobs", type=int, default=None)
+    selfgrade.add_argument("--jobs", type=int, default=None,
+                           help="parallel jobs (default: cores)")
     _add_sandbox_options(selfgrade)
     return parser
 
@@ -111,6 +167,21 @@ def main(argv: list[str] | None = None) -> int:
             rows = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
                              limits=_limits(args), use_sandbox=_use_sandbox(args))
             print(summary_table(rows))
+            return 0
+        if args.command == "update":
+            from autograder.course import update_course
+
+            changes = update_course(args.course, args.source, dry_run=args.dry_run)
+            if not changes:
+                print("The course's exercises are up to date.")
+                return 0
+            print(("Would change" if args.dry_run else "Updated") + ":")
+            for change in changes:
+                print(f"  {change}")
+            if not args.dry_run:
+                names = " ".join(change.exercise for change in changes)
+                print(f"Next, for each: `nbgrader generate_assignment NAME --force` and release "
+                      f"it again ({names}). Collected and graded work was not touched.")
             return 0
         if args.command == "record-visible":
             from autograder.course import Course

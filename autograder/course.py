@@ -11,6 +11,7 @@ from pathlib import Path
 from nbgrader.coursedir import CourseDirectory
 from traitlets.config.loader import PyFileConfigLoader
 
+from autograder.sandbox import Limits
 from sociallearning.exercises import NEVER_RELEASED, VISIBLE_CHECKS_FILE
 from sociallearning.paths import course_home
 
@@ -46,7 +47,7 @@ def config_text(root: Path, course_id: str, exchange: Path | None) -> str:
         f"c.CourseDirectory.course_id = {course_id!r}",
         f"c.CourseDirectory.root = {str(root)!r}",
         "# Exercises import sociallearning and read the sample data; allow for a slow start.",
-        "c.Execute.timeout = 120",
+        f"c.Execute.timeout = {Limits().cell_seconds}  # autograde's --cell-timeout reads it",
         "# Each exercise's checks.py (checks, hidden cases) stays with the instructor.",
         f"c.CourseDirectory.ignore = {[*CourseDirectory().ignore, *NEVER_RELEASED]!r}",
         "# Feedback shows visible tests and results only, never hidden test source.",
@@ -162,3 +163,66 @@ class Course:
 
     def report_csv(self, assignment: str) -> Path:
         return self.root / "reports" / assignment / "autograde.csv"
+
+
+@dataclass
+class Change:
+    exercise: str
+    added: list[str]
+    changed: list[str]
+    removed: list[str]  # in the course but no longer in the exercises (left in place)
+
+    def __str__(self) -> str:
+        parts = [f"{len(files)} {word}: {', '.join(files)}" for word, files in
+                 (("new", self.added), ("changed", self.changed),
+                  ("no longer in the exercises (kept)", self.removed)) if files]
+        return f"{self.exercise}: " + "; ".join(parts)
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    skip = {".ipynb_checkpoints", "__pycache__", VISIBLE_CHECKS_FILE}
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not skip & set(p.relative_to(folder).parts)}
+
+
+def course_changes(root: Path, source: Path | None = None) -> list[Change]:
+    """What updating the course from the exercises would change, exercise by exercise."""
+    source = source or exercises_source()
+    changes = []
+    for name in exercise_names(source):
+        new, old = _files(source / name), _files(root / "source" / name)
+        change = Change(name, sorted(set(new) - set(old)),
+                        sorted(k for k in set(new) & set(old) if new[k] != old[k]),
+                        sorted(set(old) - set(new)))
+        if change.added or change.changed or change.removed:
+            changes.append(change)
+    return changes
+
+
+def update_course(root: Path, source: Path | None = None, *, dry_run: bool = False
+                  ) -> list[Change]:
+    """Bring the course's source/ up to date with the exercises: new and changed files are
+    copied, and each changed exercise's visible checks recorded again. Nothing else is
+    touched: release/, submitted/, autograded/, feedback/ and the gradebook stay as they
+    are; a file that left the exercises stays in the course (say so, never delete)."""
+    course = Course.open(root)
+    source = source or exercises_source()
+    changes = course_changes(course.root, source)
+    if dry_run or not changes:
+        return changes
+    from autograder import visible_record
+
+    records = {}
+    for change in changes:
+        try:
+            records[change.exercise] = visible_record.record_exercise(source / change.exercise)
+        except visible_record.RecordError as error:
+            raise CourseError(f"{change.exercise}: could not record the visible checks "
+                              f"({error}); nothing was changed.") from None
+    for change in changes:
+        target = course.root / "source" / change.exercise
+        for relative in change.added + change.changed:
+            (target / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / change.exercise / relative, target / relative)
+        visible_record.write_record(target, records[change.exercise])
+    return changes
