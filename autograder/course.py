@@ -22,6 +22,7 @@ FEEDBACK_PREPROCESSORS = [
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "autograder.feedback.HideHiddenTests",
     "autograder.neutralize.NeutralizeStudentContent",
+    "autograder.feedback.WarnPendingManualGrades",
 ]
 
 
@@ -52,6 +53,8 @@ def config_text(root: Path, course_id: str, exchange: Path | None) -> str:
         f"c.CourseDirectory.ignore = {[*CourseDirectory().ignore, *NEVER_RELEASED]!r}",
         "# Feedback shows visible tests and results only, never hidden test source.",
         f"c.GenerateFeedback.preprocessors = {FEEDBACK_PREPROCESSORS!r}",
+        "# Export and feedback warn while written answers still wait for a person.",
+        "c.ExportApp.plugin_class = 'autograder.export.CsvExportWithPendingWarning'",
     ]
     if exchange is not None:
         lines.append(f"c.Exchange.root = {str(exchange)!r}")

@@ -44,3 +44,42 @@ class HideHiddenTests(Preprocessor):
                     output["traceback"] = [f"{output.get('ename', 'Error')}: "
                                            f"{output.get('evalue', '')}"]
         return cell, resources
+
+
+def pending_manual_points(gradebook, assignment: str | None = None,
+                          student: str | None = None) -> dict[tuple[str, str], float]:
+    """(assignment, student) -> points of written answers that still need a person."""
+    pending: dict[tuple[str, str], float] = {}
+    assignments = [gradebook.find_assignment(assignment)] if assignment else \
+        gradebook.assignments
+    for record in assignments:
+        for submission in record.submissions:
+            if student and submission.student.id != student:
+                continue
+            points = sum(grade.max_score for notebook in submission.notebooks
+                         for grade in notebook.grades if grade.needs_manual_grade)
+            if points:
+                pending[(record.name, submission.student.id)] = points
+    return pending
+
+
+class WarnPendingManualGrades(Preprocessor):
+    """In `nbgrader generate_feedback`: say when a written answer has not been graded yet,
+    since the feedback would show it as 0 points."""
+
+    enabled = Bool(True).tag(config=True)
+
+    def preprocess(self, nb, resources):
+        from nbgrader.api import Gradebook
+
+        info = resources.get("nbgrader", {})
+        if not info.get("db_url"):
+            return nb, resources
+        with Gradebook(info["db_url"]) as gradebook:
+            pending = pending_manual_points(gradebook, info.get("assignment"),
+                                            info.get("student"))
+        for (assignment, student), points in pending.items():
+            self.log.warning("%s, %s: %g point(s) of written answers still need a person "
+                             "(formgrader); this feedback shows them as not graded yet.",
+                             assignment, student, points)
+        return nb, resources

@@ -55,10 +55,10 @@ def cycle(tmp_path_factory):
     graded = demo.autograder("autograde", demo.NAME, "--course", str(course), "--jobs", "2",
                              *sandbox_flags())
     assert graded.returncode == 0, graded.stderr
-    demo.nbgrader(course, "generate_feedback", demo.NAME)
-    demo.nbgrader(course, "export", f"--to={tmp / 'grades.csv'}")
+    feedback = demo.nbgrader(course, "generate_feedback", demo.NAME)
+    exported = demo.nbgrader(course, "export", f"--to={tmp / 'grades.csv'}")
     return {"course": course, "again": again, "graded": graded, "answers": answers,
-            "made": made, "exchange": exchange,
+            "made": made, "exchange": exchange, "feedback": feedback, "exported": exported,
             "grades": list(csv.DictReader((tmp / "grades.csv").open())),
             "report": list(csv.DictReader(
                 (course / "reports" / demo.NAME / "autograde.csv").open()))}
@@ -141,3 +141,9 @@ def test_regrading_one_student_keeps_the_others_and_the_history(cycle):
     history = list(csv.DictReader((report / "history.csv").open()))
     assert [row["student_id"] for row in history].count("bob") == 2
     assert len(history) == len(before) + 1
+
+
+def test_feedback_and_export_warn_while_written_answers_wait_for_a_person(cycle):
+    assert "alice" in cycle["feedback"].stderr and "still need a person" in cycle["feedback"].stderr
+    assert "bob, " not in cycle["feedback"].stderr  # nothing of his waits
+    assert "1 submission(s) have written answers not graded yet" in cycle["exported"].stderr
