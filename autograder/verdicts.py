@@ -22,9 +22,7 @@ from __future__ import annotations
 import ast
 import builtins
 import contextlib
-import importlib.util
 import io
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +30,7 @@ from pathlib import Path
 import nbformat
 
 from sociallearning import plaindata
+from sociallearning.exercises import import_file
 from sociallearning.feedback import CheckFailed
 
 BEGIN_HIDDEN = "### BEGIN HIDDEN TESTS"
@@ -103,18 +102,7 @@ def load_checks(exercise_folder: Path):
     path = Path(exercise_folder) / CHECKS_FILE
     if not path.is_file():
         raise TestCellError(f"{path} is missing: every exercise keeps its checks there")
-    name = f"_course_checks_{abs(hash(str(path.resolve())))}"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
+    return import_file(path, f"_course_checks_{abs(hash(str(path.resolve())))}")
 
 
 # --- the learner's function, seen from outside the sandbox ---------------------------------

@@ -126,6 +126,23 @@ class VisibleChecksError(ValueError):
         return [f"\x1b[31m✘ {self}\x1b[0m"]
 
 
+def import_file(path: Path, module_name: str):
+    """Import a Python file (an exercise's checks.py) once per process, by its path."""
+    import importlib.util
+    import sys
+
+    if module_name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(module_name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[module_name] = module
+        try:
+            spec.loader.exec_module(module)
+        except BaseException:
+            del sys.modules[module_name]
+            raise
+    return sys.modules[module_name]
+
+
 class ChecksNotHere:
     """Stands in for an exercise's checks where they are not shipped (class mode).
 
@@ -458,23 +475,10 @@ class Exercise:
 
     def checks_module(self):
         """The checks module itself (or the class-mode stand-in)."""
-        import importlib.util
-        import sys
-
         path = self.path.with_name(CHECKS_FILE)
         if not path.is_file():
             return ChecksNotHere(self.name)
-        module_name = f"sociallearning_checks_{self.name}"
-        if module_name not in sys.modules:
-            spec = importlib.util.spec_from_file_location(module_name, path)
-            module = importlib.util.module_from_spec(spec)
-            sys.modules[module_name] = module
-            try:
-                spec.loader.exec_module(module)
-            except BaseException:
-                del sys.modules[module_name]
-                raise
-        return sys.modules[module_name]
+        return import_file(path, f"sociallearning_checks_{self.name}")
 
     def tasks(self) -> list[str]:
         """The task names (grade_ids of the solution cells), in notebook order."""

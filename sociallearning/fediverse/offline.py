@@ -24,24 +24,21 @@ checked against Mastodon.py's recorded test responses):
 from __future__ import annotations
 
 import html
-import io
-import json
 import os
 import re
 import types
 from collections.abc import Callable
 from email.utils import format_datetime
-from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import mastodon
 import mastodon.internals
 import requests
 from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
 
 from sociallearning.fediverse.world import FediverseWorld, sample_world
 from sociallearning.offline_budget import SimulatedClock, WindowBudget
+from sociallearning.offline_http import json_response
 
 DEFAULT_INSTANCE = "mastodon.example"
 SAMPLE_INSTANCES = ("mastodon.example", "learning.example", "pkm.example", "people.example")
@@ -493,23 +490,11 @@ class OfflineFediverseAdapter(BaseAdapter):
         return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
     def _respond(self, request, status: int, body, headers: dict | None = None):
-        content = json.dumps(body).encode("utf-8")
-        response = requests.Response()
-        response.status_code = status
-        response.reason = HTTPStatus(status).phrase
-        response.headers = CaseInsensitiveDict({
+        return json_response(self, request, status, body, {
             "Content-Type": "application/json; charset=utf-8",
             "Date": format_datetime(self.clock.now(), usegmt=True),
             **(headers or {}),
         })
-        response.encoding = "utf-8"
-        response._content = content
-        response._content_consumed = True
-        response.raw = io.BytesIO(content)
-        response.url = request.url
-        response.request = request
-        response.connection = self
-        return response
 
     def close(self) -> None:
         pass

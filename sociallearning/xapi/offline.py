@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import io
-import json
 import logging
 import os
 import re
@@ -28,15 +26,14 @@ import types
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import requests
 import tweepy
 import tweepy.client
 from requests.adapters import BaseAdapter
-from requests.structures import CaseInsensitiveDict
 
+from sociallearning.offline_http import json_response
 from sociallearning.xapi import query
 from sociallearning.xapi.ratelimit import RateLimiter, SimulatedClock
 from sociallearning.xapi.world import (
@@ -763,21 +760,9 @@ class OfflineAdapter(BaseAdapter):
             return self._respond(request, error.status, error.body, headers)
 
     def _respond(self, request, status: int, body: dict, headers: dict | None = None):
-        content = json.dumps(body).encode("utf-8")
-        response = requests.Response()
-        response.status_code = status
-        response.reason = HTTPStatus(status).phrase
-        response.headers = CaseInsensitiveDict(
-            {"content-type": "application/json; charset=utf-8", **(headers or {})}
-        )
-        response.encoding = "utf-8"
-        response._content = content
-        response._content_consumed = True
-        response.raw = io.BytesIO(content)
-        response.url = request.url
-        response.request = request
-        response.connection = self
-        return response
+        return json_response(self, request, status, body,
+                             {"content-type": "application/json; charset=utf-8",
+                              **(headers or {})})
 
     def close(self) -> None:
         pass
