@@ -143,6 +143,26 @@ def import_file(path: Path, module_name: str):
     return sys.modules[module_name]
 
 
+PLACEHOLDER = "YOUR ANSWER HERE"
+
+
+def my_written_answer(name: str, grade_id: str) -> str | None:
+    """The learner's saved text for a written task in my-work/, without the placeholder;
+    None when their notebook is not there (then nothing can be said about an attempt)."""
+    import json
+
+    path = where_is_my_work() / name / f"{name}.ipynb"
+    try:
+        cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    for cell in cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            text = "".join(cell.get("source", ""))
+            return text.replace(PLACEHOLDER, "").strip()
+    return None
+
+
 class ChecksNotHere:
     """Stands in for an exercise's checks where they are not shipped (class mode).
 
@@ -492,6 +512,25 @@ class Exercise:
             )
         return self._cells[grade_id]
 
+    def rubric(self, grade_id: str) -> list[str]:
+        """What a good written answer contains: the points a person grades it on."""
+        return list(self._cell(grade_id).metadata.get("sociallearning", {}).get("rubric", []))
+
+    def _show_exemplar(self, grade_id: str, cell) -> None:
+        """A written answer: the example and the rubric as a self-check, once the learner's
+        own answer (in their saved notebook) is more than the placeholder."""
+        mine = my_written_answer(self.name, grade_id)
+        if mine is not None and len(mine.split()) < 20:
+            show(f"Have a go first: write at least a few sentences for `{grade_id}` in your "
+                 "notebook and save it (Ctrl+S). Then ask again: you will see an example "
+                 "answer and the rubric to check yours against.")
+            return
+        checklist = "\n".join(f"- [ ] {point}" for point in self.rubric(grade_id))
+        show(f"**An example answer for `{grade_id}`** (yours may differ and be just as good):"
+             f"\n\n{_solution_text(cell.source)}\n\n**Check your own answer** against the "
+             "rubric a person grades it with, one point each; where a point is missing, add "
+             f"a sentence:\n\n{checklist}")
+
     def hints(self, grade_id: str) -> list[str]:
         """All hints for a task (mostly for authors; learners use .hint())."""
         return list(self._cell(grade_id).metadata.get("sociallearning", {}).get("hints", []))
@@ -501,8 +540,13 @@ class Exercise:
         hints = self.hints(grade_id)
         key = (self.name, grade_id)
         step = _hints_shown.get(key, 0)
-        after = (f'Still stuck? Run the check cell, then `.solution("{grade_id}")` '
-                 f"shows a model answer.")
+        if self._cell(grade_id).cell_type == "markdown":
+            after = (f"Write a first draft in the answer cell and save the notebook; then "
+                     f'`.solution("{grade_id}")` shows an example answer and the rubric to '
+                     "check yours against.")
+        else:
+            after = (f'Still stuck? Run the check cell, then `.solution("{grade_id}")` '
+                     f"shows a model answer.")
         if not hints:
             show(f"There are no hints for `{grade_id}`. {after}")
             return
@@ -516,9 +560,7 @@ class Exercise:
         """Show the model answer, once the task's check has run at least once."""
         cell = self._cell(grade_id)
         if cell.cell_type == "markdown":
-            # A written answer is read by a person: there is no check to run first.
-            show(f"An example answer for `{grade_id}` (yours may differ and be just as "
-                 f"good):\n\n{_solution_text(cell.source)}")
+            self._show_exemplar(grade_id, cell)
             return
         from sociallearning import feedback  # here, so `workspace` starts without pandas
 

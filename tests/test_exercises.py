@@ -6,6 +6,8 @@ import copy
 import nbformat
 import pytest
 from demo_exercise import HINTS, NAME, TASK, write_demo_course
+from exercise_helpers import exercise_names as helper_exercise_names
+from exercise_helpers import source_notebook as helper_source
 from nbclient import NotebookClient
 from nbgrader.utils import determine_grade
 
@@ -76,8 +78,52 @@ def test_solution_refused_before_an_attempt_then_shown(home, capsys):
 
 
 def test_written_answer_shows_an_example(home, capsys):
+    """With no notebook of the learner's in my-work/, nothing can be said about an attempt."""
     Exercise(NAME).solution("first_measure")
     assert "new members reply" in capsys.readouterr().out
+
+
+def my_reflection(home, text):
+    """The learner's saved notebook in my-work/, with `text` as their written answer."""
+    from demo_exercise import demo_notebook
+
+    nb = demo_notebook()
+    for cell in nb.cells:
+        if cell.metadata.get("nbgrader", {}).get("grade_id") == "first_measure":
+            cell.source = text
+    path = home / "my-work" / NAME / f"{NAME}.ipynb"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+
+
+def test_the_example_answer_waits_for_a_first_draft_then_comes_with_the_rubric(home, capsys):
+    my_reflection(home, "YOUR ANSWER HERE")
+    Exercise(NAME).solution("first_measure")
+    shown = capsys.readouterr().out
+    assert "Have a go first" in shown and "new members reply" not in shown
+    my_reflection(home, "I would measure how many people answer a colleague's question in "
+                        "their first month, because helping others is the habit we want "
+                        "and it is easy to count from the platform export.")
+    Exercise(NAME).solution("first_measure")
+    shown = capsys.readouterr().out
+    assert "new members reply" in shown and "Check your own answer" in shown
+
+
+REFLECTIONS = [(name, cell) for name in helper_exercise_names()
+               for cell in helper_source(name).cells
+               if cell.cell_type == "markdown"
+               and cell.metadata.get("nbgrader", {}).get("solution")]
+
+
+@pytest.mark.parametrize("name, cell", REFLECTIONS,
+                         ids=[cell.metadata["nbgrader"]["grade_id"] for _, cell in REFLECTIONS])
+def test_every_reflection_has_a_rubric_in_its_task_and_an_exemplar(name, cell):
+    rubric = cell.metadata.get("sociallearning", {}).get("rubric", [])
+    assert len(rubric) >= 3, "a rubric of three points or more"
+    assert "YOUR ANSWER HERE" not in cell.source and len(cell.source.split()) >= 80
+    cells = helper_source(name).cells
+    task = cells[cells.index(cell) - 1].source
+    assert all(point in task for point in rubric), "the task shows the rubric it is graded by"
 
 
 def test_where_is_my_work_follows_the_course_home(home):
