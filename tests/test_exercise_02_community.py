@@ -168,3 +168,25 @@ def test_points_and_hidden_tests():
                       "test_champions_by_people_helped": 3, "test_contributor_absence_factor": 2,
                       "test_contribution_funnel": 3, "reflection_build_or_join": 3}
     assert all("BEGIN HIDDEN TESTS" in source for source in TEST_CELLS.values())
+
+
+# Each task's headline mistake fails its VISIBLE check, with a message that names it.
+HEADLINE_PITFALLS = [
+    ("contributor_absence_factor", 'people = posts[~posts["author_id"].isin(bots)]',
+     "people = posts", "bot was counted as a person"),
+    ("participation_inequality", 'how="outer"', 'how="left"',
+     "posted without joining was left out"),
+    ("contribution_funnel",
+     'monday = created.dt.normalize() - pd.to_timedelta(created.dt.day_of_week, unit="D")',
+     "monday = created.dt.isocalendar().week", "week 10 of 2025 is not week 10 of 2026"),
+]
+
+
+@pytest.mark.parametrize("task, old, new, named", HEADLINE_PITFALLS,
+                         ids=[p[0] for p in HEADLINE_PITFALLS])
+def test_the_visible_check_names_the_headline_mistake(solved, task, old, new, named):
+    wrong = variant(task, old, new, solved)
+    with pytest.raises(feedback.CheckFailed) as failed:
+        getattr(checks, task)(wrong)
+    assert named in str(failed.value)
+    getattr(checks, task)(solved[task])  # and the solution still passes

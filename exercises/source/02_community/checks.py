@@ -87,12 +87,44 @@ TINY_MEMBERSHIPS = _memberships([("C01", "ann"), ("C01", "bo"), ("C02", "bo"), (
                                  ("C01", "di"), ("C01", "ed"), ("C01", "BOT-1")])
 
 
-def _expect_same_frames(learner, reference_function, cases):
-    """learner(*frames) returns the reference's frame in every case {description: frames}."""
+def _expect_same_frames(learner, reference_function, cases, pitfalls=None):
+    """learner(*frames) returns the reference's frame in every case {description: frames};
+    a case built around one known mistake names it when it fails ({case: pitfall})."""
     for case, frames in cases.items():
         got = learner(*_copies(*frames))
         expected = reference_function(*frames)
-        feedback.expect_same_frame(got, expected, f"{reference_function.__name__}() on {case}")
+        with _naming((pitfalls or {}).get(case)):
+            feedback.expect_same_frame(got, expected,
+                                       f"{reference_function.__name__}() on {case}")
+
+
+class _naming:
+    """Adds the name of the likely mistake to a check that fails."""
+
+    def __init__(self, pitfall: str | None):
+        self.pitfall = pitfall
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, traceback):
+        if self.pitfall and isinstance(error, feedback.CheckFailed):
+            raise feedback.CheckFailed(f"{error.message}\nLikely cause: {self.pitfall}") \
+                from None
+        return False
+
+
+# Small cases, each built around the headline mistake of its task, checked visibly too.
+BOT_PITFALL = ("the bot was counted as a person. Leave out every account with is_bot=True: "
+               "a bot's posts are nobody's contribution.")
+NOT_JOINED_PITFALL = ("someone who posted without joining was left out. Count everyone who "
+                      "posted in a community as a contributor there, member or not.")
+YEAR_PITFALL = ("two weeks of different years were taken for one. A week is its year and "
+                "number (or the Monday it starts), not the number alone: week 10 of 2025 is "
+                "not week 10 of 2026.")
+ACROSS_YEARS = _posts([("Y1", "C01", "ann", "2025-03-03T09:00Z", None, "Y1"),   # week 10
+                       ("Y2", "C01", "ann", "2026-03-02T09:00Z", None, "Y2"),   # week 10
+                       ("Y3", "C01", "bo", "2026-03-03T09:00Z", None, "Y3")])
 
 
 def _expect_whole_number(value, what):
@@ -138,6 +170,11 @@ def participation_inequality(learner):
         expected = reference.participation_inequality(posts, memberships, accounts)
         feedback.expect_same_frame(got, expected,
                                    "participation_inequality(posts, memberships, accounts)")
+        _expect_same_frames(learner, reference.participation_inequality, {
+            "a small community where cy posts in C02 without having joined it":
+                (TINY_POSTS, TINY_MEMBERSHIPS, TINY_ACCOUNTS)},
+            {"a small community where cy posts in C02 without having joined it":
+                NOT_JOINED_PITFALL})
     feedback.passed("participation_inequality() splits each community into lurkers, "
                     "contributors and the top 1%, and measures the top 1%'s share of posts.")
 
@@ -212,6 +249,14 @@ def contributor_absence_factor(learner):
         _expect_whole_number(got, "contributor_absence_factor()")
         expected = reference.contributor_absence_factor(posts, accounts)
         feedback.expect_close(got, expected, "contributor_absence_factor(posts, accounts)")
+        busy_bot = _posts([(f"B{i}", "C01", author, "2026-01-05T10:00Z", None, f"B{i}")
+                           for i, author in enumerate(["BOT-1"] * 30 + ["ann", "bo", "cy"])])
+        few = _accounts(["ann", "bo", "cy"])
+        with _naming(BOT_PITFALL):
+            feedback.expect_close(learner(*_copies(busy_bot, few)),
+                                  reference.contributor_absence_factor(busy_bot, few),
+                                  "contributor_absence_factor() on a bot with 30 posts and "
+                                  "three people with one each")
     feedback.passed(f"contributor_absence_factor() is {expected}: that few people made half "
                     "of all contributions.")
 
@@ -252,6 +297,10 @@ def contribution_funnel(learner):
         expected = reference.contribution_funnel(memberships, posts, accounts)
         feedback.expect_same_frame(got, expected,
                                    "contribution_funnel(memberships, posts, accounts)")
+        case = "ann posting in week 10 of 2025 and week 10 of 2026 only"
+        _expect_same_frames(learner, reference.contribution_funnel, {case: (
+            _memberships([("C01", "ann"), ("C01", "bo")]), ACROSS_YEARS,
+            _accounts(["ann", "bo"]))}, {case: YEAR_PITFALL})
     feedback.passed("contribution_funnel() counts joined -> contributed -> repeat contributor "
                     "with the conversion between stages.")
 
