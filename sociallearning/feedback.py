@@ -108,6 +108,19 @@ def forget_attempts() -> None:
     _records.clear()
 
 
+class likely_cause(contextlib.AbstractContextManager):  # noqa: N801 - reads as words
+    """Around a check built for one known mistake: when it fails, its message ends with
+    the name of that mistake (`pitfall`; None adds nothing)."""
+
+    def __init__(self, pitfall: str | None):
+        self.pitfall = pitfall
+
+    def __exit__(self, kind, error, traceback):
+        if self.pitfall and isinstance(error, CheckFailed):
+            raise CheckFailed(f"{error.message}\nLikely cause: {self.pitfall}") from None
+        return False
+
+
 def passed(message: str) -> None:
     """Say what is right. Prints to stdout (stderr would cost the points in nbgrader)."""
     print("✔ " + message, flush=True)
@@ -303,6 +316,16 @@ def _describe_difference(got, expected) -> str:
     return f"expected {_show_plain(expected)}, you have {_show_plain(got)}"
 
 
+def _row_name(names: list, got_row, expected_row, position: int) -> str:
+    """A row named the way a person reads a table: by its key (employee_id E0023), when the
+    first column is a key and both rows agree on it; else by its position."""
+    first = str(names[0]) if names else ""
+    is_key = first.endswith("_id") or first in ("id", "username", "name", "stage", "unit")
+    if is_key and _plain_equal(got_row[0], expected_row[0], 0, 0):
+        return f"in the row for {first} {_show_plain(expected_row[0])} (row {position})"
+    return f"at row {position} (.iloc[{position}])"
+
+
 def _rows_word(count: int) -> str:
     return f"{count} row" if count == 1 else f"{count} rows"
 
@@ -473,7 +496,8 @@ def expect_same_frame(got, expected: pd.DataFrame, what: str, *, ordered: bool =
     lines = [f"{_subject(what)}: {len(differences)} of {_rows_word(len(expected))} differ."]
     for count, (position, cells) in enumerate(differences[:MAX_ROWS_REPORTED]):
         label = "First difference" if count == 0 else "Also"
-        lines.append(f"{label} at row {position} (.iloc[{position}]): " + "; ".join(cells[:3]))
+        where = _row_name(names, got_rows[position], expected_rows[position], position)
+        lines.append(f"{label} {where}: " + "; ".join(cells[:3]))
     if len(differences) > MAX_ROWS_REPORTED:
         lines.append(f"…and {len(differences) - MAX_ROWS_REPORTED} more rows differ.")
     raise CheckFailed("\n".join(lines))

@@ -172,6 +172,8 @@ def test_points_and_hidden_tests():
 
 # Each task's headline mistake fails its VISIBLE check, with a message that names it.
 HEADLINE_PITFALLS = [
+    ("time_to_first_response", 'people = posts[~posts["author_id"].isin(bots)]',
+     "people = posts", "helper bot"),
     ("contributor_absence_factor", 'people = posts[~posts["author_id"].isin(bots)]',
      "people = posts", "bot was counted as a person"),
     ("participation_inequality", 'how="outer"', 'how="left"',

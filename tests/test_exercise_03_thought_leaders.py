@@ -323,3 +323,12 @@ def test_a_rejection_says_what_is_wrong(solutions):
         checks.look_up_users_edge_cases(wrong_lookups(solutions)["unknown usernames ignored"])
     assert "nobody_here" in str(failure.value)
 
+
+
+def test_reading_only_the_first_page_is_named_in_the_visible_check():
+    def first_page_only(client, usernames, max_results=1000):
+        return edges_page_by_page(client, usernames, max_results, every_page=False)
+
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.following_edges(first_page_only)
+    assert "did you follow `next_token`" in str(failed.value)

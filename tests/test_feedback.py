@@ -259,3 +259,16 @@ def test_task_as_decorator_and_bad_grade_id():
     assert feedback.attempt_record("decorated").passed
     with pytest.raises(ValueError, match="grade_id"):
         feedback.task("")
+
+
+def test_a_differing_row_is_named_by_its_key_not_its_position():
+    expected = pd.DataFrame({"employee_id": ["E1", "E2"], "reach": [3, 5]})
+    got = pd.DataFrame({"employee_id": ["E1", "E2"], "reach": [3, 4]})
+    with pytest.raises(feedback.CheckFailed) as failed:
+        feedback.expect_same_frame(got, expected, "sponsor_reach()")
+    assert "in the row for employee_id 'E2'" in str(failed.value)
+    assert ".iloc" not in str(failed.value)
+    unnamed = pd.DataFrame({"reach": [3, 4]})
+    with pytest.raises(feedback.CheckFailed) as failed:
+        feedback.expect_same_frame(unnamed, expected[["reach"]], "reach()")
+    assert ".iloc[1]" in str(failed.value)
