@@ -22,7 +22,7 @@ from sociallearning.exercises import Exercise
 
 NAME = "01_sponsors"
 TASKS = ["sponsor_changes", "units_without_sponsor", "sponsor_reach", "education_priority",
-         "touchpoints_due"]
+         "touchpoints_due", "sponsor_actions"]
 TEST_CELLS = dict(test_cells(NAME))
 SOLUTION_CELLS = solution_cells(NAME)
 run_test_cell = partial(run_exercise_test_cell, NAME)
@@ -190,3 +190,47 @@ def test_the_sample_data_has_what_the_tasks_are_about(solved):
     due = solved["touchpoints_due"](solved["sponsors"], solved["org_after"])
     assert 0 < len(due) < len(solved["sponsors"])
     assert isinstance(due["next_touchpoint"].iloc[0], pd.Timestamp)
+
+
+
+# A decision, not a formula: any plan that keeps the rules passes; these do not.
+def all_informed(sponsors, org_after):
+    here = sponsors[sponsors["employee_id"].isin(org_after["employee_id"])]
+    return {employee: "inform" for employee in here["employee_id"]}
+
+
+def champions_for_everyone(sponsors, org_after):
+    here = sponsors[sponsors["employee_id"].isin(org_after["employee_id"])]
+    return {employee: "showcase" for employee in here["employee_id"]}
+
+
+def leavers_included(sponsors, org_after):
+    plan = all_informed(sponsors, sponsors)
+    plan.update({e: "convince" for e in sponsors.loc[sponsors["stance"] == "skeptical",
+                                                     "employee_id"]})
+    return plan
+
+
+@pytest.mark.parametrize("wrong, named", [
+    (all_informed, "influential skeptic"),
+    (champions_for_everyone, "skeptic"),
+    (leavers_included, "left the org"),
+    (lambda sponsors, org_after: list(sponsors["employee_id"]), "dictionary"),
+], ids=["everyone only informed", "everyone showcased", "leavers planned for", "a list"])
+def test_sponsor_actions_rejects_plans_a_practitioner_would_not_make(wrong, named):
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.sponsor_actions(wrong)
+    assert named in str(failed.value)
+
+
+def test_sponsor_actions_accepts_another_sound_plan(solved):
+    """Informing the low-influence skeptic instead of convincing them is also fine."""
+    def also_sound(sponsors, org_after):
+        plan = solved["sponsor_actions"](sponsors, org_after)
+        low = sponsors.loc[(sponsors["stance"] == "skeptical") & (sponsors["influence"] < 4),
+                           "employee_id"]
+        plan.update({employee: "inform" for employee in low if employee in plan})
+        return plan
+
+    checks.sponsor_actions(also_sound)
+    checks.sponsor_actions_edge_cases(also_sound)

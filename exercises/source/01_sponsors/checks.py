@@ -316,3 +316,86 @@ def touchpoints_due_edge_cases(learner):
             feedback.expect_same_frame(_as_plain_days(got), _as_plain_days(expected), what)
     feedback.passed("touchpoints_due() counts strictly more than max_days, skips weekends, "
                     "leaves out leavers and returns an empty table when nobody is due.")
+
+
+# --- 1.6 an action for each sponsor ---------------------------------------------------------
+
+ACTIONS = ("showcase", "coach", "convince", "inform")
+
+
+def _expect_sound_actions(got, sponsors, org_after, what):
+    """The plan's rules (see the task): any plan that keeps them passes."""
+    feedback.expect_type(got, dict, what)
+    here = sponsors[sponsors["employee_id"].isin(org_after["employee_id"])]
+    wanted = set(here["employee_id"])
+    gone = sorted(set(map(str, got)) - wanted)
+    feedback.expect(not [g for g in gone if g in set(sponsors["employee_id"])],
+                    f"{_named(what)} plans for sponsors who left the org: "
+                    f"{[g for g in gone if g in set(sponsors['employee_id'])][:5]}.")
+    missing = sorted(wanted - set(got))
+    feedback.expect(not missing, f"{_named(what)} has no action for {missing[:5]}: every "
+                    "sponsor still in the org needs one.")
+    feedback.expect(not gone, f"{_named(what)} has keys that are not sponsors: {gone[:5]}.")
+    odd = {k: v for k, v in got.items() if v not in ACTIONS}
+    feedback.expect(not odd, f"{_named(what)} uses actions outside {list(ACTIONS)}: "
+                    f"{dict(list(odd.items())[:3])}.")
+    # Rule by rule, the one that matters most first (an influential skeptic can block you).
+    sponsors_here = list(here.itertuples())
+
+    def facts(sponsor):
+        return (f"{sponsor.employee_id} ({sponsor.stance}, influence {sponsor.influence}, "
+                f"comfort {sponsor.social_media_comfort})")
+
+    for sponsor in sponsors_here:
+        action = got[sponsor.employee_id]
+        if sponsor.stance == "skeptical":
+            feedback.expect(sponsor.influence < 4 or action == "convince",
+                            f"{facts(sponsor)} gets {action}: an influential skeptic can "
+                            "block you. Convince them one-to-one with evidence from their unit.")
+            feedback.expect(action in ("convince", "inform"),
+                            f"{facts(sponsor)} is asked to {action}: a skeptic is convinced "
+                            "or informed first, not put on show or coached in tools.")
+    for sponsor in sponsors_here:
+        action = got[sponsor.employee_id]
+        if sponsor.social_media_comfort <= 2:
+            feedback.expect(action != "showcase", f"{facts(sponsor)} is asked to showcase: "
+                            "someone this uneasy online needs coaching before being put on "
+                            "show.")
+    for sponsor in sponsors_here:
+        action = got[sponsor.employee_id]
+        if sponsor.stance == "champion" and sponsor.social_media_comfort >= 4:
+            feedback.expect(action == "showcase", f"{facts(sponsor)} is a champion at ease "
+                            f"online, but gets {action}: make your champions visible.")
+        if (sponsor.stance in ("supportive", "neutral") and sponsor.influence >= 4
+                and sponsor.social_media_comfort <= 3):
+            feedback.expect(action == "coach", f"{facts(sponsor)} is influential and willing "
+                            f"but uneasy online, and gets {action}: coach them to one visible "
+                            "step.")
+
+
+def sponsor_actions(learner):
+    """Visible check of task 1.6 on the sample data."""
+    what = "sponsor_actions(sponsors, org_after)"
+    with feedback.task("sponsor_actions"):
+        _, org_after, sponsors = _sample()
+        got = learner(*_copies(sponsors, org_after))
+        _expect_sound_actions(got, sponsors, org_after, what)
+    feedback.passed("sponsor_actions() gives each sponsor still here an action that respects "
+                    "their stance, influence and comfort.")
+
+
+def sponsor_actions_edge_cases(learner):
+    """Hidden checks of task 1.6: every stance, a departed sponsor, no sponsors at all."""
+    rows = [("S1", "Exec", 5, 5, "2025-12-06"), ("S2", "Sales", 5, 1, "2025-01-01"),
+            ("S3", "Ops", 4, 2, "2025-12-05"), ("S4", "Sales", 2, 5, "2025-11-01"),
+            ("S5", "Sales", 4, 3, "2025-12-05"), ("S6", "Ops", 3, 4, "2026-03-01")]
+    stances = ["champion", "skeptical", "skeptical", "skeptical", "neutral", "supportive"]
+    table = _sponsor_table(rows).assign(stance=pd.Categorical(stances))
+    with feedback.task("sponsor_actions"):
+        what = "sponsor_actions() on a tiny org with every stance (S2 has left)"
+        _expect_sound_actions(learner(*_copies(table, TINY_AFTER)), table, TINY_AFTER, what)
+        empty = table.iloc[:0]
+        got = learner(*_copies(empty, TINY_AFTER))
+        feedback.expect(type(got) is dict and got == {},
+                        f"sponsor_actions() with no sponsors should return {{}}, not {got!r}")
+    feedback.passed("sponsor_actions() holds with every stance and with no sponsors.")
