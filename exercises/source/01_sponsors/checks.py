@@ -384,6 +384,11 @@ def sponsor_actions(learner):
                     "their stance, influence and comfort.")
 
 
+# Many plans are right, so a recording of one answer cannot stand in for these rules: in
+# class mode this check runs when the work is graded, not in the student's copy.
+sponsor_actions.replayable = False
+
+
 def sponsor_actions_edge_cases(learner):
     """Hidden checks of task 1.6: every stance, a departed sponsor, no sponsors at all."""
     rows = [("S1", "Exec", 5, 5, "2025-12-06"), ("S2", "Sales", 5, 1, "2025-01-01"),
