@@ -52,4 +52,4 @@ def test_a_120_mb_message_is_dropped_before_it_reaches_the_grader():
     uncapped, _ = grade("uncapped", use_sandbox)
     assert capped_went_on, "the cells after the dropped message still run"
     assert capped < 30, f"the grader grew by {capped:.0f} MB with the cap"
-    assert uncapped > 100, "without the cap the message does reach the grader (the test can fail)"
+    assert uncapped > 50, "without the cap the message does reach the grader (the test can fail)"
