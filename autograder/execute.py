@@ -18,6 +18,7 @@ caller grades those and says where it stopped.
 """
 
 import asyncio
+import contextlib
 import json
 import os
 import stat
@@ -229,6 +230,11 @@ class GradingClient(NotebookClient):
         except (OSError, ValueError) as error:
             raise CouldNotCall(f"the result of {function_name}() could not be read "
                                f"({error})") from None
+        finally:
+            # Gone once read: a later cell cannot print the hidden cases' inputs from here.
+            for name in (request_name, result_name):
+                with contextlib.suppress(OSError):
+                    os.unlink(name, dir_fd=self.calls_fd)
 
 
 RESULT_CAP_BYTES = 9 * 1024 * 1024

@@ -143,7 +143,8 @@ def result_of(envelope_text: bytes, function: str):
     (kind, body), = envelope.items()
     if kind == "returned":
         try:
-            return plaindata.rebuild(body)
+            with plaindata.without_recipes():  # a result is values, never recipes
+                return plaindata.rebuild(body)
         except plaindata.PlainDataError as error:
             raise CouldNotCall(f"what {function}() returned could not be read: {error}") from None
     if kind == "raised" and isinstance(body, list) and len(body) == 3:

@@ -37,7 +37,8 @@ def _envelope(function_name: str, request_path: str) -> dict:
     except Exception as error:  # the learner's error is their answer; report it as data
         return {"raised": [type(error).__name__, _builtin_base(error), str(error)[:2000]]}
     try:
-        return {"returned": plaindata.encode(returned)}
+        with plaindata.without_recipes():
+            return {"returned": plaindata.encode(returned)}
     except (plaindata.PlainDataError, RecursionError, ValueError, TypeError) as error:
         return {"unencodable": f"{type(returned).__name__}: {str(error)[:300]}"}
 

@@ -16,6 +16,8 @@ generator" without the object ever leaving the sandbox.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import json
 import math
 from dataclasses import dataclass
@@ -29,6 +31,23 @@ MAX_DEPTH = 60
 _SIMPLE_DTYPES = ("int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
                   "float32", "float64", "bool", "object", "str", "string", "Int64", "Float64",
                   "boolean")
+
+
+# Recipes ({"sample": name}, {"x_client": ...}) stand for inputs handed INTO the sandbox.
+# What comes back out never uses them: a few bytes of recipe would make the grader load a
+# whole dataset, so results are encoded and read with recipes switched off.
+_recipes = contextvars.ContextVar("plaindata_recipes", default=True)
+MAX_TEXT_ITEMSIZE = 1024  # bytes per element of a numpy text dtype
+
+
+@contextlib.contextmanager
+def without_recipes():
+    """Encode or decode a result: values in full, recipes refused."""
+    token = _recipes.set(False)
+    try:
+        yield
+    finally:
+        _recipes.reset(token)
 
 
 class PlainDataError(ValueError):
@@ -75,7 +94,7 @@ def _encode(value, depth: int):
     if kind is dict:
         return {"dict": [[_encode(k, depth + 1), _encode(v, depth + 1)] for k, v in value.items()]}
     if kind is pd.DataFrame:
-        sample = _sample_name(value)
+        sample = _sample_name(value) if _recipes.get() else None
         if sample is not None:
             return {"sample": sample}
         return {"dataframe": {
@@ -104,7 +123,7 @@ def _encode(value, depth: int):
     graph = _graph(value, depth)
     if graph is not None:
         return graph
-    client = _x_client(value)
+    client = _x_client(value) if _recipes.get() else None
     if client is not None:
         return client
     try:
@@ -328,14 +347,15 @@ def _series(body, depth):
 
 def _numpy(body, depth):
     dtype, value = body
-    if np.dtype(dtype).kind not in "biufUS":
+    if np.dtype(dtype).kind not in "biufUS" or np.dtype(dtype).itemsize > MAX_TEXT_ITEMSIZE:
         raise PlainDataError("unexpected numpy scalar")
     return np.array(_decode(value, depth)).astype(dtype)[()]
 
 
 def _ndarray(body, depth):
     dtype, values, shape = body
-    if dtype != "object" and np.dtype(dtype).kind not in "biufUS":
+    if dtype != "object" and (np.dtype(dtype).kind not in "biufUS"
+                              or np.dtype(dtype).itemsize > MAX_TEXT_ITEMSIZE):
         raise PlainDataError("unexpected numpy array")
     flat = [_decode(v, depth) for v in values]
     return np.array(flat, dtype=dtype).reshape([int(n) for n in shape])
@@ -362,9 +382,15 @@ def _attrs(raw, depth) -> dict:
     return attrs
 
 
+def _no_recipe_here(kind: str) -> None:
+    if not _recipes.get():
+        raise PlainDataError(f"a result may not be a {kind} recipe; return the value itself")
+
+
 def _decode_x_client(body, depth):
     from sociallearning import xapi
 
+    _no_recipe_here("client")
     return xapi.client(offline=True, wait_on_rate_limit=bool(body["wait_on_rate_limit"]),
                        realistic_rate_limits=bool(body["realistic_rate_limits"]))
 
@@ -372,6 +398,7 @@ def _decode_x_client(body, depth):
 def _decode_sample(body, depth):
     from sociallearning.data import DATASETS, DataError, load
 
+    _no_recipe_here("sample data")
     if type(body) is not str or body not in DATASETS:
         raise PlainDataError(f"unknown sample dataset {str(body)[:40]!r} (the sample data has: "
                              f"{', '.join(DATASETS)})")

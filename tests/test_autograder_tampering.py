@@ -67,6 +67,21 @@ for number in range(100_000):
     print(number)
 sys.stdout.write("y" * 20_000_000)
 sys.stdout.flush()"""
+# The result file says what the kernel likes; here a few bytes of "sample data" recipe
+# each, which the grader must never expand (once ~1 MB of memory per 19 bytes).
+RECIPE_BOMB = """\
+import sociallearning.graded_call as graded
+BOMB = '{"returned":{"list":[' + ",".join(['{"sample":"posts"}'] * 20000) + ']}}'
+def forged(name, request_path, result_path):
+    with open(result_path, "w") as handle:
+        handle.write(BOMB)
+graded.call = forged"""
+# After the hidden checks ran: the files that carried their inputs are gone.
+LISTS_CALLS = """\
+import glob, os
+print("calls:", sorted(os.listdir("calls")))
+for path in sorted(glob.glob("calls/*")):
+    print(path, open(path).read()[:300])"""
 HISTORY = """\
 print(In, _ih, Out)
 print(list(get_ipython().history_manager.get_range(output=False)))"""
@@ -264,6 +279,10 @@ def build_submissions(course: Path, targets: dict) -> dict[str, tuple]:
             "graded", 0, []),
         "prints_history": ({nb: demo.insert_before(solved, "reflection", HISTORY)},
                            "graded", ALL, []),
+        "recipe_bomb": ({nb: demo.insert_before(release, "count_posts", RECIPE_BOMB)},
+                        "graded", 0, []),
+        "lists_hidden_inputs": ({nb: demo.insert_before(solved, "reflection", LISTS_CALLS)},
+                                "graded", ALL, []),
         # Floods of kernel messages: output is capped, one 20 MB message is dropped by zmq.
         "floods_output": ({nb: demo.insert_before(solved, "reflection", FLOOD)},
                           "graded", ALL, []),
@@ -328,7 +347,7 @@ CASE_NAMES = ["honest", "untouched", "half_done", "warns_on_stderr", "edited_tes
               "hooks_transformers", "patched_helpers", "equals_anything", "kills_kernel",
               "endless_loop", "bombs", "escape", "forges_markers", "rebinds_and_patches",
               "reads_reference", "prints_history", "floods_output", "fifo_notebook",
-              "huge_renamed"]
+              "huge_renamed", "recipe_bomb", "lists_hidden_inputs"]
 
 
 def test_the_batch_finishes(batch):
@@ -399,3 +418,11 @@ def test_hidden_test_source_never_reaches_the_kernel(batch):
     outputs = json.dumps([cell.get("outputs", []) for cell in nbformat.read(path, 4).cells])
     assert "count_posts" in outputs  # the history was printed ...
     assert demo.HIDDEN_TEXT not in outputs and "count_posts_hidden" not in outputs  # ... clean
+
+
+def test_the_inputs_of_hidden_checks_are_gone_before_later_cells_run(batch):
+    path = (batch["course"] / "autograded" / "lists_hidden_inputs" / demo.NAME
+            / f"{demo.NAME}.ipynb")
+    outputs = json.dumps([cell.get("outputs", []) for cell in nbformat.read(path, 4).cells])
+    assert "calls:" in outputs  # the cell ran and listed the folder ...
+    assert "in-" not in outputs and "out-" not in outputs  # ... which held nothing

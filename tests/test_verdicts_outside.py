@@ -113,3 +113,29 @@ def test_the_verdict_is_made_here_from_what_the_sandbox_returned(envelope, passe
     shown = json.dumps(verdict.outputs)
     assert words in shown
     assert any(o["output_type"] == "error" for o in verdict.outputs) is (not passed)
+
+
+def test_a_result_may_not_be_a_recipe_that_expands_in_the_grader():
+    """{"sample": ...} stands for an input going in; coming back, 19 bytes of it would make
+    the grader load a whole dataset, so a result holding one is refused."""
+    bomb = json.dumps({"returned": {"list": [{"sample": "posts"}] * 1000}}).encode()
+    with pytest.raises(verdicts.CouldNotCall, match="could not be read"):
+        verdicts.result_of(bomb, "f")
+    client = json.dumps({"returned": {"x_client": {"wait_on_rate_limit": False,
+                                                   "realistic_rate_limits": False}}})
+    with pytest.raises(verdicts.CouldNotCall):
+        verdicts.result_of(client.encode(), "f")
+
+
+def test_inputs_may_still_travel_as_recipes():
+    frame = load("org_after")
+    assert json.loads(plaindata.encode(frame)) == {"sample": "org_after"}
+    with plaindata.without_recipes():  # how the kernel encodes what a function returned
+        assert "dataframe" in json.loads(plaindata.encode(frame))
+
+
+@pytest.mark.parametrize("text", [
+    '{"numpy": ["U100000000", "a"]}', '{"ndarray": ["S500000000", ["a"], [1]]}'])
+def test_numpy_text_of_enormous_width_is_refused(text):
+    with pytest.raises(plaindata.PlainDataError):
+        plaindata.decode(text)
