@@ -16,7 +16,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sociallearning.data import CHAT_HASHTAG, REFERENCE_NOW, SEED_LEADERS, load, load_records
+from sociallearning.data import (
+    CHAT_HASHTAG,
+    REFERENCE_NOW,
+    REORG_DATE,
+    SEED_LEADERS,
+    load,
+    load_records,
+)
 from sociallearning.data import generate_community as gc
 from sociallearning.data import generate_org as go
 from sociallearning.data import generate_outcomes as gout
@@ -131,11 +138,29 @@ def test_participation_is_close_to_90_9_1(posts):
     people = members.loc[~members["account_id"].isin(bots), "account_id"].unique()
     counts = posts[~posts["is_bot"]]["author_id"].value_counts().reindex(people, fill_value=0)
     counts = counts.sort_values(ascending=False).to_numpy()
-    assert abs((counts == 0).mean() - (1 - gc.ACTIVE_SHARE)) < 0.04
+    # Those willing to post are ACTIVE_SHARE; a few of them never get round to it. Nielsen's
+    # 90% lurkers is the upper end for an internal community.
+    assert 1 - gc.ACTIVE_SHARE <= (counts == 0).mean() <= 0.92
     top1 = counts[: round(0.01 * len(counts))].sum() / counts.sum()
     top10 = counts[: round(0.10 * len(counts))].sum() / counts.sum()
     assert top1 > 0.4 and top10 > 0.9
-    assert 12_000 <= len(posts) <= 20_000
+
+
+def test_volumes_are_plausible_for_an_internal_community(posts):
+    """The benchmarks in data/README.md: a few contributions per contributor a month, a
+    monthly contributor share of members in single digits, nobody posting daily."""
+    human = posts[~posts["is_bot"]]
+    members = load("memberships")
+    people = members.loc[~members["account_id"].str.startswith("BOT"), "account_id"].nunique()
+    month = human["created_at"].dt.strftime("%Y-%m")
+    monthly = human.groupby(month).agg(contributions=("post_id", "size"),
+                                       contributors=("author_id", "nunique")).iloc[1:-1]
+    per_contributor = monthly["contributions"] / monthly["contributors"]
+    assert 2 <= per_contributor.median() <= 6
+    assert 0.02 <= (monthly["contributors"] / people).median() <= 0.10
+    working_days = gc.COMMUNITY_DAYS * 5 / 7
+    assert human["author_id"].value_counts().max() < working_days  # under one a working day
+    assert posts["is_bot"].mean() > 0.15  # bots are a large share of a naive count
 
 
 def _human_replies_with_parent(posts):
@@ -198,6 +223,16 @@ def test_thriving_communities_grow_and_dying_ones_fade(posts):
             assert recent > earlier, spec.community_id
         if spec.shape in ("fading", "fades_after_reorg"):
             assert recent < 0.5 * max(earlier, 1), spec.community_id
+
+
+def test_activity_dips_around_the_reorg(posts):
+    human = posts[~posts["is_bot"] & posts["community_id"].isin(
+        [c.community_id for c in gc.COMMUNITIES if c.shape in ("steady", "growing")])]
+    reorg = pd.Timestamp(REORG_DATE)
+    weeks = pd.Timedelta(weeks=6)
+    before = human["created_at"].between(reorg - 2 * weeks, reorg - weeks).sum()
+    during = human["created_at"].between(reorg, reorg + weeks).sum()
+    assert during < (1 - gc.REORG_DIP / 2) * before
 
 
 def test_weekly_rhythm_and_reply_delays(posts):

@@ -21,17 +21,21 @@ DIGEST_BOT = "BOT-DIGEST"
 HELPER_BOT = "BOT-HELPER"
 BOTS = {DIGEST_BOT: "Weekly Digest (bot)", HELPER_BOT: "Community Helper (bot)"}
 
-HUMAN_ROOTS_PER_SCALE = 4_400  # expected human thread starters at scale 1
-ACTIVE_SHARE = 0.10  # members who ever post (the "9" and the "1" of 90-9-1)
-ONE_OFF_SHARE = 0.7  # of the light tier try it for a week after joining, then stop
+HUMAN_ROOTS_PER_SCALE = 1_000  # expected human thread starters at scale 1 (~55 a month)
+ACTIVE_SHARE = 0.22  # members who ever post (the "9" and the "1" of 90-9-1)
+ONE_OFF_SHARE = 0.6  # of the light tier try it for a week after joining, then stop
 ONE_OFF_DAYS = 7
 CHAMPIONS_PER_SCALE = 6
 TREND_SETTERS_PER_SCALE = 2
-CHAMPION_REPLY_WEIGHT = 15.0  # champions' pull on replies in their home communities
+CHAMPION_REPLY_WEIGHT = 5.0  # champions' pull on replies in their home communities
 CHAMPION_ROOT_WEIGHT = 2.0
 CHAMPION_HOMES = 3  # thriving communities each champion answers in
-TREND_SETTER_ROOT_WEIGHT = 10.0
+TREND_SETTER_ROOT_WEIGHT = 5.0
 TREND_SETTER_REPLY_BOOST = 3.0  # their threads draw this many times more replies
+REORG_DIP = 0.35  # every community loses about a third of its activity around the re-org
+REORG_DIP_CENTRE_DAYS = 14  # deepest two weeks after it takes effect
+REORG_DIP_WIDTH_DAYS = 25  # and back to normal about two months later
+DYING_FLOOR = 0.12  # a dying community keeps a trickle of unanswered questions
 HELPER_BOT_SHARE = 0.6  # of human threads get an automatic reply within seconds
 HELPER_BOT_MEDIAN_SECONDS = 20.0
 FOLLOW_UP_GAP_HOURS = 3.0  # median gap between later replies in a thread
@@ -107,12 +111,16 @@ def _shape(spec: CommunitySpec, days: np.ndarray) -> np.ndarray:
     elif spec.shape == "steady":
         level = np.ones_like(x)
     elif spec.shape == "fading":
-        level = np.exp(-2.5 * x)
+        level = DYING_FLOOR + (1 - DYING_FLOOR) * np.exp(-3.0 * x)
     elif spec.shape == "fades_after_reorg":
-        level = np.where(days < reorg_day, 1.0, np.exp(-(days - reorg_day) / 45.0))
+        level = np.where(days < reorg_day, 1.0, DYING_FLOOR + (1 - DYING_FLOOR) * np.exp(
+            -(days - reorg_day) / 45.0))
     else:  # new_growing
         level = 0.3 + 1.7 * x
-    return np.where(days >= spec.created_day, level, 0.0)
+    # People change teams, managers and priorities: every community dips around the re-org.
+    dip = REORG_DIP * np.exp(-(((days - reorg_day - REORG_DIP_CENTRE_DAYS)
+                                / REORG_DIP_WIDTH_DAYS) ** 2))
+    return np.where(days >= spec.created_day, level * (1 - dip), 0.0)
 
 
 def _health(spec: CommunitySpec, days: np.ndarray) -> np.ndarray:
@@ -200,8 +208,10 @@ def build_community(rng: np.random.Generator, org: Org, scale: float) -> Communi
     champions, trend_setters = chosen[:n_champions], chosen[n_champions:]
     thriving = np.array([c for c, s in enumerate(COMMUNITIES) if s.thriving])
     # each champion has CHAMPION_HOMES different home communities among the thriving ones
-    homes = np.argsort(rng.random((n_champions, len(thriving))), axis=1)[:, :CHAMPION_HOMES]
-    home_comm = thriving[homes].ravel()
+    # that run the whole history (so they can answer month after month)
+    settled = np.array([c for c in thriving if COMMUNITIES[c].created_day <= 60])
+    homes = np.argsort(rng.random((n_champions, len(settled))), axis=1)[:, :CHAMPION_HOMES]
+    home_comm = settled[homes].ravel()
     home_person = np.repeat(champions, CHAMPION_HOMES)
     forced_person = np.concatenate([home_person, trend_setters])
     forced_comm = np.concatenate(
