@@ -118,6 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
     grade.add_argument("--course", type=Path, default=Path("."), help="the course folder")
     grade.add_argument("--jobs", type=int, default=None, help="parallel jobs (default: cores)")
     grade.add_argument("--student", nargs="+", default=None, help="grade only these students")
+    grade.add_argument("--shard", default=None, metavar="K/N",
+                       help="grade only share K of N of the class (e.g. 2/3), so N graders, "
+                            "each with its own K, grade the class into one gradebook (set "
+                            "c.CourseDirectory.db_url to a PostgreSQL database)")
     _add_sandbox_options(grade)
 
     record = commands.add_parser(
@@ -163,9 +167,18 @@ def main(argv: list[str] | None = None) -> int:
             from autograder.batch import autograde, summary_table
             from autograder.course import Course
 
+            shard = None
+            if args.shard is not None:
+                from autograder.batch import Shard
+
+                try:
+                    shard = Shard.parse(args.shard)
+                except ValueError as error:
+                    raise CourseError(str(error)) from None
             course = Course.open(args.course)
             rows = autograde(course, args.assignment, jobs=args.jobs, students=args.student,
-                             limits=_limits(args), use_sandbox=_use_sandbox(args))
+                             limits=_limits(args), use_sandbox=_use_sandbox(args),
+                             shard=shard)
             print(summary_table(rows))
             return 0
         if args.command == "update":

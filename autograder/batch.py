@@ -10,10 +10,20 @@ writer and no locking trouble) and the `autograded/` folder, with nbgrader's own
 SaveAutoGrades preprocessor doing the scoring. So `nbgrader generate_feedback`,
 `formgrader` and `nbgrader export` see the grades exactly as if `nbgrader autograde`
 had made them.
+
+Past one machine: `shard=Shard(k, n)` (`--shard K/N`) grades only the students whose id
+falls in share K of N (by a hash of the id, so every grader machine or pod works out the
+same disjoint shares on its own, whatever order it lists the class in). Several such
+processes write into one gradebook through nbgrader's database URL (PostgreSQL): each
+writes only its own students' rows, each submission in its own transactions, and a
+transaction that the database drops (a restart, a dead connection) is tried again; the
+report CSVs they share are merged under a file lock.
 """
 
 import contextlib
 import csv
+import fcntl
+import hashlib
 import io
 import os
 import shutil
@@ -27,7 +37,7 @@ from pathlib import Path
 import nbformat
 from nbgrader.api import Gradebook, MissingEntry
 from nbgrader.preprocessors import AssignLatePenalties, SaveAutoGrades
-from sqlalchemy.exc import SAWarning
+from sqlalchemy.exc import OperationalError, SAWarning
 
 from autograder import verdicts, workers
 from autograder.course import Course, CourseError
@@ -43,6 +53,7 @@ from autograder.sandbox import DEFAULT_LIMITS, Limits
 # manual_pending: points still waiting for a person (written answers), not lost points.
 CSV_COLUMNS = ["student_id", "status", "score", "manual_pending", "max_score", "reason"]
 HISTORY_COLUMNS = ["graded_at", "assignment", *CSV_COLUMNS]
+DATABASE_ATTEMPTS = 3
 
 
 @dataclass
@@ -65,10 +76,51 @@ def _number(value: float) -> str:
     return f"{value:g}"
 
 
+@contextlib.contextmanager
+def open_gradebook(db_url: str, course_id: str | None = None):
+    """nbgrader's Gradebook, its connections closed on leaving (nbgrader's close() keeps
+    them pooled: harmless with SQLite, but a database server counts them)."""
+    gradebook = Gradebook(db_url, course_id) if course_id else Gradebook(db_url)
+    try:
+        yield gradebook
+    finally:
+        gradebook.close()
+        gradebook.engine.dispose()
+
+
+@dataclass(frozen=True)
+class Shard:
+    """Share `index` of `count` (1-based): the students whose id hashes to it. The hash
+    (not a position in a list) makes the shares disjoint and complete even when two
+    graders list the class differently, and keeps a student in the same share on every
+    run."""
+
+    index: int
+    count: int
+
+    @classmethod
+    def parse(cls, text: str) -> "Shard":
+        """'2/3' -> Shard(2, 3); a clear error for anything else."""
+        try:
+            index, count = (int(part) for part in text.split("/"))
+        except ValueError:
+            raise ValueError(f"--shard {text!r}: write K/N, e.g. 2/3 (share 2 of 3)") from None
+        if count < 1 or not 1 <= index <= count:
+            raise ValueError(f"--shard {text!r}: K must be between 1 and N, e.g. 1/{max(count, 2)}")
+        return cls(index, count)
+
+    def holds(self, student: str) -> bool:
+        digest = hashlib.sha256(student.encode("utf-8")).digest()
+        return int.from_bytes(digest[:8], "big") % self.count == self.index - 1
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
 def notebook_tasks(course: Course, assignment: str) -> list[NotebookTask]:
     """Each notebook of the assignment: its released skeleton and its full test sources."""
     tasks = []
-    with Gradebook(course.db_url) as gradebook:
+    with open_gradebook(course.db_url) as gradebook:
         try:
             record = gradebook.find_assignment(assignment)
         except MissingEntry:
@@ -115,6 +167,7 @@ def autograde(
     use_sandbox: bool = True,
     progress: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True),
     on_row: Callable[[ReportRow], None] | None = None,
+    shard: Shard | None = None,
 ) -> list[ReportRow]:
     """Grade the submissions of one assignment, or of several in one batch; returns a row
     per submission (sorted by assignment, then student) and writes each assignment's
@@ -137,6 +190,18 @@ def autograde(
         which = repr(names[0]) if not several else ", ".join(names)
         raise CourseError(f"no submissions of {which} to grade; run "
                           f"`nbgrader collect {names[0]}` first.")
+    if shard is not None:
+        everyone = len({s for found in submitted.values() for s in found})
+        submitted = {name: [s for s in found if shard.holds(s)]
+                     for name, found in submitted.items()}
+        mine = len({s for found in submitted.values() for s in found})
+        progress(f"Share {shard}: {mine} of the {everyone} student(s) who submitted.")
+        if shard.count > 1 and course.db_url.startswith("sqlite"):
+            progress("Note: the gradebook is a SQLite file; graders on other machines must "
+                     "not share it. Set c.CourseDirectory.db_url to a PostgreSQL database.")
+        if not mine:
+            progress("Nothing to grade in this share; the other shares have the class.")
+            return []
     for name in names:
         if not submitted[name]:
             progress(f"No submissions of {name} to grade (run `nbgrader collect {name}`).")
@@ -196,10 +261,18 @@ def _graded_row(course: Course, task: SubmissionTask, result: SubmissionResult |
         with warnings.catch_warnings():
             # nbgrader's own submission bookkeeping warns about SQLAlchemy autoflush.
             warnings.simplefilter("ignore", SAWarning)
-            return record_result(course, task.assignment, task.notebooks, result)
+            for attempt in range(DATABASE_ATTEMPTS):
+                try:
+                    return record_result(course, task.assignment, task.notebooks, result)
+                except OperationalError:
+                    # A database server that restarted or dropped the connection: the
+                    # submission's writes are rolled back; writing it again is safe.
+                    if attempt == DATABASE_ATTEMPTS - 1:
+                        raise
+                    time.sleep(1 + attempt)
     except Exception as error:  # noqa: BLE001 - one bad submission must not stop the batch
         detail = f"{type(error).__name__}: {error}".strip()[:300]
-        with Gradebook(course.db_url) as gradebook:
+        with open_gradebook(course.db_url) as gradebook:
             max_score = gradebook.find_assignment(task.assignment).max_score
         return ReportRow(task.student, "failed", 0, max_score,
                          f"not saved to the gradebook: {unexpected_failure(detail)}",
@@ -228,8 +301,7 @@ class SaveAutoGradesOnce(SaveAutoGrades):
         info = resources["nbgrader"]
         self.notebook_id, self.assignment_id = info["notebook"], info["assignment"]
         self.student_id, self.db_url = info["student"], info["db_url"]
-        self.gradebook = Gradebook(self.db_url)
-        with self.gradebook:
+        with open_gradebook(self.db_url) as self.gradebook:
             session = self.gradebook.db
             self.gradebook.db = _OneCommit(session)
             try:
@@ -251,7 +323,7 @@ def record_result(course: Course, assignment: str, notebooks: list[NotebookTask]
 
     # One connection for our own steps; nbgrader's preprocessors open their own, as in
     # `nbgrader autograde`.
-    with Gradebook(course.db_url, course.coursedir.course_id) as gradebook:
+    with open_gradebook(course.db_url, course.coursedir.course_id) as gradebook:
         gradebook.update_or_create_student(student)
         timestamp = course.coursedir.get_existing_timestamp(str(submitted))
         extra = {"timestamp": timestamp} if timestamp else {}
@@ -335,6 +407,16 @@ def write_report(path: Path, rows: list[ReportRow]) -> None:
     students' earlier rows, everyone else's stay (regrading one student keeps the class).
     Every run is also appended to history.csv beside it, with its time."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Several graders (shards) may share the course folder: one merges at a time.
+    with open(path.with_suffix(".lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            _merge_report(path, rows)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _merge_report(path: Path, rows: list[ReportRow]) -> None:
     kept = {}
     if path.is_file():
         with path.open(newline="") as handle:

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the system parts that some tests and the JupyterHub path need:
-# Debian's chromium (browser tests), bubblewrap and libseccomp2 (the grading sandbox) and
-# configurable-http-proxy from npm (JupyterHub). Safe to run again: it only
-# installs what is missing. Elsewhere it says what to install and carries on;
-# the tests that need a missing part skip and name it.
+# Debian's chromium (browser tests), bubblewrap and libseccomp2 (the grading sandbox),
+# configurable-http-proxy from npm (JupyterHub) and PostgreSQL (a gradebook shared by
+# several graders). Safe to run again: it only installs what is missing. Elsewhere it
+# says what to install and carries on; the tests that need a missing part skip and name it.
 set -euo pipefail
 
 missing_apt=()
@@ -14,6 +14,8 @@ command -v bwrap >/dev/null 2>&1 || missing_apt+=(bubblewrap)
 { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep 'libseccomp\.so\.2' >/dev/null \
   || missing_apt+=(libseccomp2)
 command -v npm >/dev/null 2>&1 || missing_apt+=(nodejs npm)
+# A gradebook shared by several graders (deploy/jupyterhub/gradebook-postgres.sh).
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing_apt+=(postgresql)
 need_chp=0
 command -v configurable-http-proxy >/dev/null 2>&1 || need_chp=1
 
