@@ -1,236 +1,248 @@
-"""Follow thought leaders and let them lead you to others.
+"""Follow thought leaders, on X, Mastodon or Bluesky, in one common shape.
 
-Reference implementation for module 03: look leaders up on X, walk every page of the
-accounts they follow, build the follow graph (follower -> followed), recommend the
-accounts several leaders follow, and compare in-degree with PageRank.
+Module 03 teaches with code shown in its notebook; this module holds what that code stands
+on, and no answer to an exercise:
 
-The same code runs on the offline client (sample data) and on the live X API.
+- `sample_network(network)`: one network's sample world in the common shape: the leaders,
+  the learner, whom the leaders and the learner follow (the edges), and a people table;
+- `client_for(network)`: the network's real client (tweepy, Mastodon.py, atproto), offline
+  on the sample data unless given a live server or token;
+- `followers_page(network, handle, cursor)`: ONE page of an account's followers, and the
+  cursor to the next page (reading every page is the learner's part);
+- where the post's named leaders are active today, with the date it was checked.
+
+The common shape, on every network:
+- edges: EDGE_COLUMNS = source_username, target_id, target_username (text), one row per
+  follow. A "username" is the X username (no @), the Mastodon address user@server, or the
+  Bluesky handle (see `sociallearning.networks`).
+- people: PEOPLE_COLUMNS = handle, name, followers_count (int), bot (bool: the profile says
+  it is automated; only Mastodon has the flag), last_post (UTC time of the latest post in the
+  sample data, NaT when there is none), bio.
 """
 
-from collections.abc import Iterable
-from contextlib import contextmanager
+from __future__ import annotations
 
-import networkx as nx
+from dataclasses import dataclass, field
+from functools import lru_cache
+
 import pandas as pd
-import tweepy
 
+NETWORKS = ("x", "mastodon", "bluesky")
 EDGE_COLUMNS = ["source_username", "target_id", "target_username"]
-USER_COLUMNS = ["id", "username", "name", "followers_count"]
-RECOMMENDATION_COLUMNS = ["username", "seeds_following", "pagerank", "reason"]
-COMPARISON_COLUMNS = [
-    "username",
-    "in_degree_centrality",
-    "in_degree_rank",
-    "pagerank",
-    "pagerank_rank",
-    "rank_change",
-]
-# X answers at most 100 usernames per lookup and 1..1000 accounts per page of follows.
-USERNAMES_PER_LOOKUP = 100
-MAX_RESULTS_RANGE = (1, 1000)
+PEOPLE_COLUMNS = ["handle", "name", "followers_count", "bot", "last_post", "bio"]
+# Each network's most per page: X follows 1000, Mastodon 80, Bluesky 100.
+PAGE_LIMITS = {"x": 1000, "mastodon": 80, "bluesky": 100}
+
+# Where the post's named leaders post today. Only what the course could check, with the date.
+LEADERS_CHECKED_ON = "2026-11-30"
+WHERE_LEADERS_ARE = pd.DataFrame(
+    [
+        ("Harold Jarche", "@hjarche (deleted)", "Mastodon",
+         "Deleted his X account in November 2024 ('farewell little bird', jarche.com); "
+         "posts on Mastodon and on his blog."),
+        ("Julian Stodd", "@julianstodd", "his own site lists where he posts",
+         "Not checked by the course: look at julianstodd.wordpress.com before you follow."),
+        ("Jane Bozarth", "@JaneBozarth", "her own site lists where she posts",
+         "Not checked by the course: look at her site before you follow."),
+    ],
+    columns=["leader", "x_account_in_the_post", "active_today", "note"],
+)
 
 
-def _usernames(usernames: Iterable[str]) -> list[str]:
-    """Usernames without a leading @, as the API wants them; a clear error for bad input."""
-    if isinstance(usernames, str):
-        usernames = [usernames]
-    cleaned = []
-    for username in usernames:
-        if not isinstance(username, str) or not username.strip().lstrip("@"):
-            raise ValueError(
-                f"Usernames must be non-empty text such as 'ava_learnwell', got {username!r}."
-            )
-        cleaned.append(username.strip().lstrip("@"))
-    return cleaned
+@dataclass(frozen=True)
+class SampleNetwork:
+    """One network's synthetic sample world, in the common shape."""
+
+    network: str
+    leaders: list[str]
+    learner: str
+    chat_host: str
+    people: pd.DataFrame = field(repr=False)
+    edges: pd.DataFrame = field(repr=False)  # whom the leaders follow
+    my_follows: list[str] = field(repr=False)  # whom the learner follows, A to Z
+    today: pd.Timestamp = field(repr=False)
 
 
-@contextmanager
-def _explain_refusals(what: str):
-    """Turn X's 401/403 refusals into messages that say what to do."""
+def check_network(network) -> str:
+    if network not in NETWORKS:
+        raise ValueError(f"NETWORK must be one of {', '.join(map(repr, NETWORKS))}, got "
+                         f"{network!r}.")
+    return network
+
+
+def _edges(rows) -> pd.DataFrame:
+    edges = pd.DataFrame(list(rows), columns=EDGE_COLUMNS).astype(str)
+    return edges.sort_values(["source_username", "target_username"], ignore_index=True)
+
+
+@lru_cache(maxsize=3)
+def _tables(network: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(people, all follows as edges) of one network, read from the sample data."""
+    from sociallearning.data import load
+
+    if network == "x":
+        users = load("x_users")
+        posts = pd.concat([load("x_tweets"), load("chat_archive")])
+        last = posts.groupby(posts["author_id"].astype(str))["created_at"].max()
+        ids = users["id"].astype(str)
+        people = pd.DataFrame({"handle": users["username"], "name": users["name"],
+                               "followers_count": users["followers_count"],
+                               "bot": False, "last_post": ids.map(last),
+                               "bio": users["description"].fillna("")})
+        name_of = dict(zip(ids, users["username"], strict=True))
+        follows = load("x_follows")
+        rows = ((name_of[str(s)], str(t), name_of[str(t)])
+                for s, t in zip(follows["source_id"], follows["target_id"], strict=True))
+    elif network == "mastodon":
+        accounts = load("fedi_accounts")
+        statuses = load("fedi_statuses")
+        last = statuses.groupby("acct")["created_at"].max()
+        people = pd.DataFrame({"handle": accounts["acct"], "name": accounts["display_name"],
+                               "followers_count": accounts["followers_count"],
+                               "bot": accounts["bot"].astype(bool),
+                               "last_post": accounts["acct"].map(last),
+                               "bio": accounts["note"].fillna("")})
+        id_of = dict(zip(accounts["acct"], accounts["id"].astype(str), strict=True))
+        follows = load("fedi_follows")
+        rows = ((s, id_of.get(t, t), t)
+                for s, t in zip(follows["source_acct"], follows["target_acct"], strict=True))
+    else:
+        actors = load("bsky_actors")
+        posts = load("bsky_posts")
+        last = posts.groupby("did")["created_at"].max()
+        people = pd.DataFrame({"handle": actors["handle"],
+                               "name": actors["display_name"].fillna(""),
+                               "followers_count": actors["followers_count"],
+                               "bot": False, "last_post": actors["did"].map(last),
+                               "bio": actors["description"].fillna("")})
+        handle_of = dict(zip(actors["did"], actors["handle"], strict=True))
+        follows = load("bsky_follows")
+        rows = ((handle_of[s], t, handle_of[t])
+                for s, t in zip(follows["source_did"], follows["target_did"], strict=True))
+    people = people.astype({"handle": str, "name": str, "followers_count": int, "bot": bool,
+                            "bio": str})
+    people["last_post"] = pd.to_datetime(people["last_post"], utc=True)
+    return people.sort_values("handle", ignore_index=True)[PEOPLE_COLUMNS], _edges(rows)
+
+
+def edges_from_tables(network: str, handles) -> pd.DataFrame:
+    """Whom each handle follows, read straight from the sample tables (no API), in the
+    common shape. The same rows `networks.following_edges` reads through the API."""
+    _, edges = _tables(check_network(network))
+    wanted = [handles] if isinstance(handles, str) else list(handles)
+    return edges[edges["source_username"].isin(wanted)].reset_index(drop=True)
+
+
+def sample_network(network: str) -> SampleNetwork:
+    """The sample world of `network` ("x", "mastodon" or "bluesky") in the common shape."""
+    from sociallearning.data import REFERENCE_NOW, SEED_LEADERS
+    from sociallearning.data import generate_bluesky as gb
+    from sociallearning.data import generate_fediverse as gf
+
+    check_network(network)
+    if network == "x":
+        leaders, learner, host = list(SEED_LEADERS), "you_learner", "ldchat_host"
+    elif network == "mastodon":
+        leaders, learner, host = [a for a, *_ in gf.LEADERS], gf.LEARNER, gf.CHAT_HOST
+    else:
+        leaders, learner, host = [h for h, *_ in gb.LEADERS], gb.LEARNER, gb.CHAT_HOST
+    people, _ = _tables(network)
+    mine = sorted(edges_from_tables(network, [learner])["target_username"])
+    return SampleNetwork(network, leaders, learner, host, people.copy(),
+                         edges_from_tables(network, leaders), mine, REFERENCE_NOW)
+
+
+# --- the real clients, offline unless asked -------------------------------------------------
+
+
+def client_for(network: str, live: str | None = None):
+    """The network's real client: offline on the sample data, or live when `live` is given.
+
+    live: Mastodon: a server URL ("https://mastodon.social"; a token is read from
+    MASTODON_ACCESS_TOKEN where a server wants one); Bluesky: the public AppView
+    ("https://public.api.bsky.app", no login for public reads); X: the word "token" to use
+    the bearer token in X_BEARER_TOKEN (never paste a token into a notebook).
+    """
+    check_network(network)
+    if network == "x":
+        from sociallearning import xapi
+
+        return xapi.client(offline=live is None)
+    if network == "mastodon":
+        from sociallearning import fediverse
+
+        return fediverse.client(live) if live else fediverse.client()
+    from sociallearning import bluesky
+
+    return bluesky.client(base_url=live) if live else bluesky.client()
+
+
+def _full_acct(acct: str, server: str) -> str:
+    return acct if "@" in acct else f"{acct}@{server}"
+
+
+def followers_page(network: str, handle: str, cursor=None, limit: int = 20, client=None):
+    """ONE page of the accounts that follow `handle`, and the cursor to the next page.
+
+    Returns (handles, next_cursor): a list of handles in the network's common form, and the
+    value to pass as `cursor` to read the next page, or None on the last page. Each network
+    names it differently: X `next_token`, Mastodon `max_id` (from the Link header),
+    Bluesky `cursor`. One call is one request out of the network's rate-limit budget.
+    client: the network's client (default: offline on the sample data).
+    """
+    check_network(network)
+    if not isinstance(handle, str) or not handle.strip().lstrip("@"):
+        raise ValueError(f"handle must be an account's handle as text, got {handle!r}.")
+    if not isinstance(limit, int) or not 1 <= limit <= PAGE_LIMITS[network]:
+        raise ValueError(f"limit must be a whole number from 1 to {PAGE_LIMITS[network]} on "
+                         f"{network}, got {limit!r}.")
+    handle = handle.strip().lstrip("@")
+    api = client if client is not None else _offline_client(network)
+    if network == "x":
+        return _x_followers_page(api, handle, cursor, limit)
+    if network == "mastodon":
+        return _mastodon_followers_page(api, handle, cursor, limit)
+    return _bluesky_followers_page(api, handle, cursor, limit)
+
+
+@lru_cache(maxsize=3)
+def _offline_client(network: str):
+    return client_for(network)
+
+
+def _x_followers_page(api, username, cursor, limit):
+    user = api.get_user(username=username)
+    if user.data is None:
+        raise ValueError(f"X has no user {username!r}; check the spelling.")
+    page = api.get_users_followers(user.data.id, max_results=limit, pagination_token=cursor)
+    return [u.username for u in page.data or []], (page.meta or {}).get("next_token")
+
+
+def _mastodon_followers_page(api, acct, cursor, limit):
+    import mastodon
+
+    from sociallearning.fediverse import on_instance
+
+    username, _, server = acct.partition("@")
+    if not server:
+        raise ValueError(f"Write Mastodon accounts as user@server, got {acct!r}.")
+    home = on_instance(api, server)  # the home server knows all of an account's followers
     try:
-        yield
-    except tweepy.Unauthorized:
-        raise PermissionError(
-            f"X did not accept the bearer token for {what} (401 Unauthorized). Check "
-            "X_BEARER_TOKEN, or unset it to work offline on the sample data."
-        ) from None
-    except tweepy.Forbidden:
-        raise PermissionError(
-            f"X refused {what} (403 Forbidden): your access tier does not include this "
-            "endpoint (follows lookups are Enterprise-only; user lookups need a paid tier). "
-            "Unset X_BEARER_TOKEN to work offline on the sample data."
-        ) from None
+        account = home.account_lookup(username)
+    except mastodon.MastodonNotFoundError:
+        raise ValueError(f"{server} has no account {username!r}; check the address.") from None
+    page = home.account_followers(account, limit=limit, max_id=cursor)
+    following = getattr(page, "_pagination_next", None) or {}
+    next_cursor = following.get("max_id") if len(page) else None
+    return [_full_acct(a.acct, server) for a in page], next_cursor
 
 
-def look_up_users(client: tweepy.Client, usernames: Iterable[str]) -> pd.DataFrame:
-    """One row per username (in the order asked): id (str), username, name, followers_count.
+def _bluesky_followers_page(api, actor, cursor, limit):
+    from atproto_client.exceptions import BadRequestError
 
-    X answers unknown or suspended usernames in the response's `errors`, not with an
-    HTTP error; those become a ValueError that names them.
-    """
-    wanted = _usernames(usernames)
-    users, problems = [], []
-    for start in range(0, len(wanted), USERNAMES_PER_LOOKUP):
-        with _explain_refusals("the user lookup"):
-            response = client.get_users(
-                usernames=wanted[start : start + USERNAMES_PER_LOOKUP],
-                user_fields=["public_metrics"],
-            )
-        users.extend(response.data or [])
-        problems.extend(response.errors or [])
-    if problems:
-        details = "; ".join(
-            f"{error.get('value', '?')}: {error.get('detail', error.get('title', 'not found'))}"
-            for error in problems
-        )
-        raise ValueError(
-            f"X could not look up every username ({details}). "
-            "Check the spelling (no @ needed) or drop those accounts."
-        )
-    by_name = {user.username.lower(): user for user in users}
-    rows = []
-    for username in wanted:
-        user = by_name[username.lower()]
-        metrics = user.public_metrics or {}
-        rows.append([str(user.id), user.username, user.name, metrics.get("followers_count")])
-    return pd.DataFrame(rows, columns=USER_COLUMNS)
-
-
-def fetch_following(
-    client: tweepy.Client, usernames: Iterable[str], max_results: int = 1000
-) -> pd.DataFrame:
-    """Who each user follows: one row per (source_username, target_id, target_username).
-
-    Walks every page (max_results accounts per request, next_token to the next page).
-    Sorted by source_username, then target_username.
-    """
-    low, high = MAX_RESULTS_RANGE
-    if not isinstance(max_results, int) or not low <= max_results <= high:
-        raise ValueError(f"max_results must be a whole number from {low} to {high}, got "
-                         f"{max_results!r}.")
-    leaders = look_up_users(client, usernames)
-    rows = []
-    for leader in leaders.itertuples(index=False):
-        pages = tweepy.Paginator(client.get_users_following, leader.id, max_results=max_results)
-        with _explain_refusals(f"the list of accounts {leader.username} follows"):
-            for followed in pages.flatten():
-                rows.append([leader.username, str(followed.id), followed.username])
-    edges = pd.DataFrame(rows, columns=EDGE_COLUMNS)
-    return edges.sort_values(["source_username", "target_username"], ignore_index=True)
-
-
-def following_from_tables(
-    x_users: pd.DataFrame, x_follows: pd.DataFrame, usernames: Iterable[str]
-) -> pd.DataFrame:
-    """The same edges as fetch_following, read straight from the data tables (no API).
-
-    x_users needs columns id and username; x_follows source_id and target_id.
-    """
-    wanted = _usernames(usernames)
-    username_of = dict(zip(x_users["id"].astype(str), x_users["username"], strict=True))
-    id_of = {name.lower(): user_id for user_id, name in username_of.items()}
-    unknown = [name for name in wanted if name.lower() not in id_of]
-    if unknown:
-        raise ValueError(f"No user named {', '.join(unknown)} in the data; check the spelling.")
-    rows = []
-    for name in wanted:
-        source_id = id_of[name.lower()]
-        targets = x_follows.loc[x_follows["source_id"].astype(str) == source_id, "target_id"]
-        rows.extend([username_of[source_id], str(t), username_of[str(t)]] for t in targets)
-    edges = pd.DataFrame(rows, columns=EDGE_COLUMNS)
-    return edges.sort_values(["source_username", "target_username"], ignore_index=True)
-
-
-def follow_graph(edges: pd.DataFrame) -> nx.DiGraph:
-    """A directed graph of usernames: an edge follower -> followed for each row."""
-    missing = [c for c in ("source_username", "target_username") if c not in edges.columns]
-    if missing:
-        raise ValueError(
-            f"The edges table needs columns source_username and target_username; missing "
-            f"{', '.join(missing)}. Build it with fetch_following()."
-        )
-    graph = nx.DiGraph()
-    graph.add_edges_from(zip(edges["source_username"], edges["target_username"], strict=True))
-    return graph
-
-
-def _in_words(names: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c'."""
-    if len(names) == 1:
-        return names[0]
-    return ", ".join(names[:-1]) + " and " + names[-1]
-
-
-def recommend_to_follow(
-    graph: nx.DiGraph,
-    seeds: Iterable[str],
-    already_following: Iterable[str] = (),
-    min_seeds: int = 2,
-    top: int = 10,
-    learner: str | None = None,
-) -> pd.DataFrame:
-    """Accounts that at least `min_seeds` of the seeds follow, the learner does not yet.
-
-    Leaves out the seeds, the learner and everyone in already_following. Columns:
-    username, seeds_following (int), pagerank (float, over the whole graph), reason
-    ("followed by a and b", seeds in the order given). Ranked by seeds_following
-    (most first), then pagerank (highest first), then username; at most `top` rows.
-    """
-    seeds = _usernames(seeds)
-    not_in_graph = [seed for seed in seeds if seed not in graph]
-    if not_in_graph:
-        raise ValueError(
-            f"These seeds are not in the follow graph: {', '.join(not_in_graph)}. "
-            "Fetch who they follow first (fetch_following) and build the graph from it."
-        )
-    excluded = set(seeds) | set(_usernames(already_following))
-    if learner is not None:
-        excluded.add(learner)
-    followed_by: dict[str, list[str]] = {}
-    for seed in seeds:
-        for account in graph.successors(seed):
-            followed_by.setdefault(account, []).append(seed)
-    scores = nx.pagerank(graph) if graph.number_of_nodes() else {}
-    rows = [
-        [account, len(by), scores[account], f"followed by {_in_words(by)}"]
-        for account, by in followed_by.items()
-        if len(by) >= min_seeds and account not in excluded
-    ]
-    table = pd.DataFrame(rows, columns=RECOMMENDATION_COLUMNS).astype(
-        {"seeds_following": int, "pagerank": float}
-    )
-    table = table.sort_values(
-        ["seeds_following", "pagerank", "username"], ascending=[False, False, True]
-    )
-    return table.head(top).reset_index(drop=True)
-
-
-def compare_in_degree_and_pagerank(graph: nx.DiGraph, top: int = 10) -> pd.DataFrame:
-    """In-degree centrality and PageRank, with each one's rank, for the top accounts by PageRank.
-
-    Ranks count from 1 (highest) over the whole graph; ties share the best rank.
-    rank_change = in_degree_rank - pagerank_rank: positive means PageRank lifts the
-    account above where its follower count alone would put it (it is followed by
-    accounts that are themselves well followed). Sorted by pagerank_rank, then username.
-    """
-    if graph.number_of_nodes() == 0:
-        return pd.DataFrame(columns=COMPARISON_COLUMNS)
-    in_degree = nx.in_degree_centrality(graph)
-    scores = nx.pagerank(graph)
-    table = pd.DataFrame(
-        {
-            "username": list(graph.nodes),
-            "in_degree_centrality": [in_degree[node] for node in graph.nodes],
-            "pagerank": [scores[node] for node in graph.nodes],
-        }
-    )
-    table["in_degree_rank"] = _rank(table["in_degree_centrality"])
-    table["pagerank_rank"] = _rank(table["pagerank"])
-    table["rank_change"] = table["in_degree_rank"] - table["pagerank_rank"]
-    table = table.sort_values(["pagerank_rank", "username"])[COMPARISON_COLUMNS]
-    return table.head(top).reset_index(drop=True)
-
-
-def _rank(values: pd.Series) -> pd.Series:
-    """1 for the highest value; ties share the best rank (1, 2, 2, 4)."""
-    return values.rank(method="min", ascending=False).astype(int)
+    try:
+        page = api.app.bsky.graph.get_followers({"actor": actor, "limit": limit,
+                                                 "cursor": cursor})
+    except BadRequestError:
+        raise ValueError(f"Bluesky has no account {actor!r}; check the handle.") from None
+    return [f.handle for f in page.followers], page.cursor or None

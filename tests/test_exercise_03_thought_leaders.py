@@ -1,334 +1,300 @@
-"""Exercise 03: the checks pass the source notebook's solutions and reject typical wrong answers.
+"""Exercise 03: on X, Mastodon and Bluesky alike, every test cell passes the source notebook's
+solutions, fails the untouched release, and rejects typical wrong answers with a message that
+names the mistake (rows counted instead of leaders, only the first page read, a bot or an
+inactive account kept, someone followed already, evidence the data does not support, a list
+that only echoes the leaders)."""
 
-The reference itself is proven in test_following.py (tiny graphs) and here against the
-sample data read straight from the tables, without the API.
-"""
+import re
+from functools import partial
 
-import networkx as nx
 import pandas as pd
 import pytest
-import tweepy
-from exercise_helpers import AlwaysEqual, solution_namespace, test_cells
+from exercise_helpers import (
+    AlwaysEqual,
+    cell_info,
+    solution_cells,
+    solution_namespace,
+    solution_variant,
+    source_notebook,
+    test_cells,
+)
+from exercise_helpers import run_test_cell as run_exercise_test_cell
 
-from sociallearning import feedback, following, xapi
-from sociallearning.data import SEED_LEADERS, load
+from sociallearning import feedback, following
 from sociallearning.exercises import Exercise
 
 NAME = "03_thought_leaders"
-TASKS = [
-    "look_up_users",
-    "following_edges",
-    "follow_graph",
-    "recommend_to_follow",
-    "compare_in_degree_and_pagerank",
-]
+TASKS = ["followed_by_all", "all_followers", "candidates", "follow_next"]
+TEST_CELLS = dict(test_cells(NAME))
+SOLUTION_CELLS = solution_cells(NAME)
+run_test_cell = partial(run_exercise_test_cell, NAME)
 
-checks = Exercise("03_thought_leaders").checks_module()
+exercise = Exercise(NAME)
+checks = exercise.checks_module()
 
 
 @pytest.fixture(scope="module")
-def solutions() -> dict:
+def solved():
     return solution_namespace(NAME)
 
 
-def run_checks(task: str, function) -> None:
-    """The visible check, then the hidden one, as the graded test cell runs them."""
-    getattr(checks, task)(function)
-    getattr(checks, f"{task}_edge_cases")(function)
+def variant(task, edits, namespace):
+    return solution_variant(NAME, task, edits, namespace)
 
 
-
-def returns(value):
-    return lambda *args, **kwargs: value
-
-
-COMMON_WRONG = {
-    "None": returns(None),
-    "always equal": returns(AlwaysEqual()),
-}
+def released(task, namespace):
+    """The function as the learner receives it: the solution replaced by the stub."""
+    source = re.sub(r"### BEGIN SOLUTION.*?### END SOLUTION", "raise NotImplementedError()",
+                    SOLUTION_CELLS[task].source, flags=re.S)
+    scope = dict(namespace)
+    exec(source, scope)
+    return scope[task]
 
 
-# --- the reference against the sample data ---------------------------------------------
-
-
-def test_reference_fetches_what_the_tables_say():
-    client = xapi.client(offline=True)
-    edges = following.fetch_following(client, SEED_LEADERS, max_results=3)
-    expected = following.following_from_tables(load("x_users"), load("x_follows"), SEED_LEADERS)
-    pd.testing.assert_frame_equal(edges, expected)
-    follows = load("x_follows")
-    users = load("x_users").set_index("username")
-    for leader in SEED_LEADERS:
-        count = (follows["source_id"] == users.loc[leader, "id"]).sum()
-        assert (edges["source_username"] == leader).sum() == count > 3  # several pages
-
-
-def test_reference_looks_up_users_in_the_order_asked():
-    client = xapi.client(offline=True)
-    asked = ["chen_pkm", "@ava_learnwell", "you_learner"]
-    table = following.look_up_users(client, asked)
-    users = load("x_users").set_index("username")
-    assert table["username"].tolist() == ["chen_pkm", "ava_learnwell", "you_learner"]
-    assert table["id"].tolist() == [str(users.loc[u, "id"]) for u in table["username"]]
-    assert table["followers_count"].tolist() == [
-        int(users.loc[u, "followers_count"]) for u in table["username"]
-    ]
-
-
-def test_reference_names_unknown_usernames():
-    with pytest.raises(ValueError, match="nobody_here"):
-        following.look_up_users(xapi.client(offline=True), ["ava_learnwell", "nobody_here"])
-    with pytest.raises(ValueError, match="max_results"):
-        following.fetch_following(xapi.client(offline=True), ["ava_learnwell"], max_results=0)
-
-
-def test_sample_recommendations_leave_out_what_you_follow():
-    graph = checks._sample_graph()
-    mine = checks._learner_follows()
-    table = following.recommend_to_follow(graph, SEED_LEADERS, mine, top=50)
-    assert not set(table["username"]) & (mine | set(SEED_LEADERS))
-    assert (table["seeds_following"] >= 2).all() and len(table) > 5
-    # Without the exclusions, the chat host all three leaders follow comes first or close.
-    unfiltered = following.recommend_to_follow(graph, SEED_LEADERS, set(), top=50)
-    assert mine & set(unfiltered["username"])
-
-
-# --- the source notebook's solutions pass -----------------------------------------------
-
-
-@pytest.mark.parametrize("task", TASKS)
-def test_solution_passes(solutions, task, capsys):
-    run_checks(task, solutions[task])
-    assert "✔" in capsys.readouterr().out
-
-
-def test_the_test_cells_run_on_the_solutions(solutions, capsys):
-    cells = dict(test_cells(NAME))
-    assert sorted(cells) == sorted(f"test_{task}" for task in TASKS)
-    for source in cells.values():
-        exec(compile(source, NAME, "exec"), dict(solutions))
-    captured = capsys.readouterr()
-    assert captured.out.count("✔") == 2 * len(TASKS) and not captured.err
-
-
-# --- wrong answers are rejected ---------------------------------------------------------
-
-
-def assert_rejected(task: str, function) -> None:
-    with pytest.raises(feedback.CheckFailed):
-        run_checks(task, function)
-
-
-def wrong_lookups(solutions):
-    def list_of_dicts(client, usernames):
-        return solutions["look_up_users"](client, usernames).to_dict("records")
-
-    def ids_as_numbers(client, usernames):
-        return solutions["look_up_users"](client, usernames).astype({"id": int})
-
-    def sorted_by_username(client, usernames):
-        table = solutions["look_up_users"](client, usernames)
-        return table.sort_values("username").reset_index(drop=True)
-
-    def errors_ignored(client, usernames):
-        response = client.get_users(usernames=list(usernames), user_fields=["public_metrics"])
-        rows = [[str(u.id), u.username, u.name, u.public_metrics["followers_count"]]
-                for u in response.data]
-        return pd.DataFrame(rows, columns=following.USER_COLUMNS)
-
-    return {
-        "wrong type": list_of_dicts,
-        "ids as numbers": ids_as_numbers,
-        "sorted instead of in the order asked": sorted_by_username,
-        "unknown usernames ignored": errors_ignored,
-    }
-
-
-def edges_page_by_page(client, usernames, max_results, *, every_page: bool, sort: bool = True,
-                       text_ids: bool = True):
-    rows = []
-    for username in usernames:
-        user = client.get_user(username=username).data
-        if user is None:
-            continue  # unknown usernames silently skipped
-        if every_page:
-            followed = tweepy.Paginator(
-                client.get_users_following, user.id, max_results=max_results
-            ).flatten()
-        else:
-            followed = client.get_users_following(user.id, max_results=max_results).data or []
-        rows += [[user.username, str(f.id) if text_ids else f.id, f.username] for f in followed]
-    edges = pd.DataFrame(rows, columns=following.EDGE_COLUMNS)
-    if sort:
-        edges = edges.sort_values(["source_username", "target_username"], ignore_index=True)
-    return edges
-
-
-def wrong_edges(solutions):
-    def first_page_only(client, usernames, max_results=1000):
-        return edges_page_by_page(client, usernames, max_results, every_page=False)
-
-    def unsorted(client, usernames, max_results=1000):
-        return edges_page_by_page(client, usernames, max_results, every_page=True, sort=False)
-
-    def numeric_ids(client, usernames, max_results=1000):
-        return edges_page_by_page(client, usernames, max_results, every_page=True,
-                                  text_ids=False)
-
-    def unknown_skipped(client, usernames, max_results=1000):
-        return edges_page_by_page(client, usernames, max_results, every_page=True)
-
-    def wrong_type(client, usernames, max_results=1000):
-        return list(solutions["following_edges"](client, usernames, max_results).itertuples())
-
-    return {
-        "only the first page": first_page_only,
-        "unsorted": unsorted,
-        "ids as numbers": numeric_ids,
-        "unknown usernames skipped": unknown_skipped,
-        "wrong type": wrong_type,
-    }
-
-
-def wrong_graphs(solutions):
-    def reversed_edges(edges):
-        return solutions["follow_graph"](edges).reverse()
-
-    def undirected(edges):
-        return nx.Graph(solutions["follow_graph"](edges))
-
-    def edge_list(edges):
-        return list(solutions["follow_graph"](edges).edges)
-
-    def ids_as_targets(edges):
-        graph = nx.DiGraph()
-        graph.add_edges_from(zip(edges["source_username"], edges["target_id"], strict=True))
-        return graph
-
-    return {
-        "arrows reversed": reversed_edges,
-        "undirected": undirected,
-        "wrong type": edge_list,
-        "ids instead of usernames": ids_as_targets,
-    }
-
-
-def recommendations(graph, seeds, already_following, min_seeds=2, top=10, *,
-                    exclude_seeds=True, exclude_followed=True, tie_break="pagerank",
-                    at_least=True):
-    """A configurable near-solution, for wrong answers that differ in one respect."""
-    score = nx.pagerank(graph) if tie_break == "pagerank" else dict(graph.in_degree())
-    followed_by: dict = {}
-    for seed in seeds:
-        for account in graph.successors(seed):
-            followed_by.setdefault(account, []).append(seed)
-    left_out = (set(seeds) if exclude_seeds else set()) | (
-        set(already_following) if exclude_followed else set()
-    )
-    pagerank = nx.pagerank(graph)
-    rows = []
-    for account, by in followed_by.items():
-        enough = len(by) >= min_seeds if at_least else len(by) > min_seeds
-        if enough and account not in left_out:
-            words = by[0] if len(by) == 1 else ", ".join(by[:-1]) + " and " + by[-1]
-            rows.append([account, len(by), pagerank[account], "followed by " + words,
-                         score[account]])
-    table = pd.DataFrame(rows, columns=[*following.RECOMMENDATION_COLUMNS, "score"])
-    if tie_break == "unsorted":
-        ordered = table
-    else:
-        ordered = table.sort_values(["seeds_following", "score", "username"],
-                                    ascending=[False, False, True])
-    return ordered[following.RECOMMENDATION_COLUMNS].head(top).reset_index(drop=True)
-
-
-def wrong_recommendations(solutions):
-    def variant(**how):
-        return lambda *args, **kwargs: recommendations(*args, **kwargs, **how)
-
-    def usernames_only(*args, **kwargs):
-        return solutions["recommend_to_follow"](*args, **kwargs)["username"].tolist()
-
-    def reason_in_sorted_order(graph, seeds, *args, **kwargs):
-        table = solutions["recommend_to_follow"](graph, seeds, *args, **kwargs)
-        ranked = solutions["recommend_to_follow"](graph, sorted(seeds), *args, **kwargs)
-        return table.assign(reason=table["username"].map(dict(zip(ranked["username"],
-                                                                   ranked["reason"],
-                                                                   strict=True))))
-
-    return {
-        "already-followed accounts not excluded": variant(exclude_followed=False),
-        "seeds themselves included": variant(exclude_seeds=False),
-        "ties broken by in-degree, not PageRank": variant(tie_break="in_degree"),
-        "unsorted": variant(tie_break="unsorted"),
-        "more than min_seeds instead of at least": variant(at_least=False),
-        "reason not in the order of seeds": reason_in_sorted_order,
-        "wrong type": usernames_only,
-    }
-
-
-def comparisons(graph, top=10, *, order_by="pagerank_rank", rank_method="min", flip=False):
-    table = following.compare_in_degree_and_pagerank(graph, top=graph.number_of_nodes())
-    measures = {"in_degree_centrality": "in_degree_rank", "pagerank": "pagerank_rank"}
-    for measure, rank in measures.items():
-        table[rank] = table[measure].rank(method=rank_method, ascending=False).astype(int)
-    table["rank_change"] = table["in_degree_rank"] - table["pagerank_rank"]
-    if flip:
-        table["rank_change"] = -table["rank_change"]
-    table = table.sort_values([order_by, "username"])
-    return table.head(top).reset_index(drop=True)
-
-
-def wrong_comparisons(solutions):
-    def variant(**how):
-        return lambda graph, top=10: comparisons(graph, top, **how)
-
-    def as_dict(graph, top=10):
-        return solutions["compare_in_degree_and_pagerank"](graph, top).to_dict()
-
-    return {
-        "top by in-degree, not PageRank": variant(order_by="in_degree_rank"),
-        "ties get different ranks": variant(rank_method="first"),
-        "dense ranks": variant(rank_method="dense"),
-        "rank_change the wrong way round": variant(flip=True),
-        "wrong type": as_dict,
-    }
-
-
-WRONG = {
-    "look_up_users": wrong_lookups,
-    "following_edges": wrong_edges,
-    "follow_graph": wrong_graphs,
-    "recommend_to_follow": wrong_recommendations,
-    "compare_in_degree_and_pagerank": wrong_comparisons,
-}
-CASES = [
-    (task, label)
-    for task, make in WRONG.items()
-    for label in [*make(None), *COMMON_WRONG]
+# (task, the slip, edits to the solution, which check catches it, words the message holds)
+SLIPS = [
+    ("followed_by_all", "two or more leaders instead of all",
+     [("counts == len(leaders)", "counts >= 2")], "visible", "followed_by_all"),
+    ("followed_by_all", "rows counted, not leaders",
+     [('["source_username"].nunique()', ".size()")], "hidden", "counted rows"),
+    ("followed_by_all", "followers who are not leaders counted",
+     [('edges[edges["source_username"].isin(leaders)]', "edges")], "hidden",
+     "followed_by_all"),
+    ("followed_by_all", "not sorted",
+     [("return sorted(counts[counts == len(leaders)].index)",
+       "return list(counts[counts == len(leaders)].index)[::-1]")], "visible", "A to Z"),
+    ("followed_by_all", "wrong type (a set)",
+     [("return sorted(", "return set(")], "visible", "should return a list"),
+    ("all_followers", "only the first page read",
+     [("    while cursor is not None:\n"
+       "        page, cursor = followers_page(network, handle, cursor, limit=page_size)\n"
+       "        handles.extend(page)\n", "")], "visible", "pass the cursor back"),
+    ("all_followers", "the last page dropped",
+     [("        handles.extend(page)",
+       "        if cursor is not None:\n            handles.extend(page)")], "visible",
+     "all_followers"),
+    ("all_followers", "not sorted",
+     [("return sorted(set(handles))", "return handles")], "visible", "order"),
+    ("all_followers", "wrong type (a set)",
+     [("return sorted(set(handles))", "return set(handles)")], "visible",
+     "should return a list"),
+    ("candidates", "inactive accounts kept",
+     [(' & (table["last_post"] >= since)', "")], "visible", "inactive"),
+    ("candidates", "bots kept",
+     [(' & ~table["bot"]', "")], "hidden", "a bot"),
+    ("candidates", "accounts followed already kept",
+     [(' & ~table["handle"].isin(my_follows)', "")], "visible", "follow already"),
+    ("candidates", "leaders kept",
+     [('~table["handle"].isin(leaders) & ', "")], "visible", "one of your leaders"),
+    ("candidates", "rows counted, not leaders",
+     [('["source_username"].nunique()', ".size()")], "hidden", "count distinct leaders"),
+    ("candidates", "more than min_leaders instead of at least",
+     [("counts >= min_leaders", "counts > min_leaders")], "visible", "candidates("),
+    ("candidates", "ties broken Z to A",
+     [("ascending=[False, True]", "ascending=[False, False]")], "visible", "order"),
+    ("candidates", "wrong type (a dict)",
+     [("return table[columns].reset_index(drop=True)",
+       "return table[columns].reset_index(drop=True).to_dict()")], "visible",
+     "should return a pandas DataFrame"),
 ]
 
 
-@pytest.mark.parametrize(("task", "label"), CASES, ids=[f"{t}: {w}" for t, w in CASES])
-def test_wrong_answer_is_rejected(solutions, task, label):
-    wrong = {**WRONG[task](solutions), **COMMON_WRONG}[label]
-    assert_rejected(task, wrong)
+def test_every_task_has_a_test_cell_a_solution_and_hints():
+    assert list(SOLUTION_CELLS) == TASKS
+    assert set(TEST_CELLS) == {f"test_{task}" for task in TASKS}
+    for task in TASKS:
+        hints = SOLUTION_CELLS[task].metadata["sociallearning"]["hints"]
+        assert 2 <= len(hints) <= 3 and all(isinstance(h, str) and h for h in hints)
+        assert "BEGIN HIDDEN TESTS" in TEST_CELLS[f"test_{task}"]
+    manual = [cell for cell in source_notebook(NAME).cells
+              if cell.cell_type == "markdown" and cell_info(cell).get("grade")]
+    assert [cell_info(cell)["grade_id"] for cell in manual] == ["reflection_three_to_follow"]
+    rubric = manual[0].metadata["sociallearning"]["rubric"]
+    assert any("Sense" in line for line in rubric) and "Sense" in manual[0].source
 
 
-def test_a_rejection_says_what_is_wrong(solutions):
-    with pytest.raises(feedback.CheckFailed) as failure:
-        checks.following_edges(wrong_edges(solutions)["only the first page"])
-    assert "following_edges" in str(failure.value) and "rows" in str(failure.value)
-    with pytest.raises(feedback.CheckFailed) as failure:
-        checks.look_up_users_edge_cases(wrong_lookups(solutions)["unknown usernames ignored"])
-    assert "nobody_here" in str(failure.value)
+def test_the_ramp_starts_short_and_scaffolds_the_long_ones():
+    def solution_lines(task):
+        body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1]
+        return [line for line in body.split("### END SOLUTION")[0].splitlines() if line.strip()]
+
+    assert len(solution_lines("followed_by_all")) <= 3
+    for task in ("all_followers", "candidates"):  # part of the code is given
+        given = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[0]
+        assert "followers_page(" in given or "from_leaders =" in given
+    text = "\n".join(c.source for c in source_notebook(NAME).cells)
+    assert "Time to complete" in text and "Step 1" in text
 
 
+def test_the_learner_picks_a_network_in_one_line():
+    setup = next(c for c in source_notebook(NAME).cells if cell_info(c).get("grade_id") ==
+                 "setup")
+    assert setup.source.startswith('NETWORK = "mastodon"')
 
-def test_reading_only_the_first_page_is_named_in_the_visible_check():
-    def first_page_only(client, usernames, max_results=1000):
-        return edges_page_by_page(client, usernames, max_results, every_page=False)
 
+@pytest.mark.parametrize("task", TASKS)
+def test_the_solution_passes_its_test_cell(solved, task, capsys):
+    run_test_cell(task, solved[task], solved)
+    out, err = capsys.readouterr()
+    assert out.count("✔") == 2 and err == ""
+
+
+@pytest.mark.parametrize("network", following.NETWORKS)
+def test_the_solutions_run_on_the_network_the_learner_picks(network, capsys):
+    """The notebook as a learner who picked `network` runs it: setup, then each answer."""
+    namespace = {"__name__": "exercise"}
+    for cell in source_notebook(NAME).cells:
+        info = cell_info(cell)
+        if cell.cell_type != "code" or info.get("grade"):
+            continue
+        source = cell.source.replace('NETWORK = "mastodon"', f'NETWORK = "{network}"')
+        exec(compile(source, info.get("grade_id", "?"), "exec"), namespace)
+    world = namespace["world"]
+    assert world.network == network
+    args = (namespace["edges"], namespace["people"], namespace["leaders"],
+            namespace["my_follows"], namespace["today"])
+    assert namespace["followed_by_all"](namespace["edges"], namespace["leaders"])
+    assert len(namespace["all_followers"](network, world.chat_host)) > 20
+    assert len(namespace["candidates"](*args)) >= 3
+    assert 3 <= len(namespace["follow_next"](*args)) <= 5
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_untouched_release_fails(solved, task):
+    with pytest.raises((feedback.CheckFailed, NotImplementedError)):
+        getattr(checks, task)(released(task, solved))
+
+
+@pytest.mark.parametrize(("task", "slip", "edits", "caught_by", "words"), SLIPS,
+                         ids=[f"{task}: {slip}" for task, slip, *_ in SLIPS])
+def test_a_typical_slip_is_rejected_and_named(solved, task, slip, edits, caught_by, words):
+    wrong = variant(task, edits, solved)
+    check = getattr(checks, task if caught_by == "visible" else f"{task}_edge_cases")
     with pytest.raises(feedback.CheckFailed) as failed:
-        checks.following_edges(first_page_only)
-    assert "did you follow `next_token`" in str(failed.value)
+        check(wrong)
+    assert words in str(failed.value), str(failed.value)
+    with pytest.raises(feedback.CheckFailed):
+        run_test_cell(task, wrong, solved)
+
+
+@pytest.mark.parametrize("task", ["followed_by_all", "all_followers", "candidates"])
+@pytest.mark.parametrize("answer", [None, AlwaysEqual()], ids=["None", "always-equal"])
+def test_none_and_an_always_equal_object_are_rejected(task, answer):
+    with pytest.raises(feedback.CheckFailed):
+        getattr(checks, task)(lambda *args, **kwargs: answer)
+
+
+def test_a_frame_of_the_wrong_shape_gets_a_sentence_not_a_traceback():
+    with pytest.raises(feedback.CheckFailed) as failed:
+        exercise.checks.candidates(lambda *a, **k: pd.DataFrame({"username": ["a"]}))
+    assert "columns" in str(failed.value)
+    with pytest.raises(feedback.CheckFailed) as failed:
+        exercise.checks.follow_next(lambda *a, **k: [{"who": "a"}] * 3)
+    assert "'handle', 'reason' and 'leaders_following'" in str(failed.value)
+
+
+# --- 3.4, a decision: any sound list passes, named rules fail the rest -----------------------
+
+def _picks(table, reason, count):
+    return [{"handle": h, "reason": reason, "leaders_following": int(n)}
+            for h, n in zip(table["handle"][:count], table["leaders_following"][:count],
+                            strict=True)]
+
+
+def only_co_followed(solved):
+    def follow_next(edges, people, leaders, my_follows, today):
+        return _picks(solved["candidates"](edges, people, leaders, my_follows, today),
+                      "co-followed", 3)
+    return follow_next
+
+
+def evidence_made_up(solved):
+    def follow_next(*args):
+        return [{**pick, "leaders_following": 3} for pick in solved["follow_next"](*args)]
+    return follow_next
+
+
+def someone_followed_already(solved):
+    def follow_next(edges, people, leaders, my_follows, today):
+        picks = solved["follow_next"](edges, people, leaders, my_follows, today)
+        known = [h for h in my_follows if h not in leaders][0]
+        count = edges[edges["target_username"] == known]["source_username"].nunique()
+        picks[0] = {"handle": known, "reason": "co-followed" if count >= 2 else
+                    "different voice", "leaders_following": int(count)}
+        return picks
+    return follow_next
+
+
+def no_filter_at_all(solved):
+    """Ranks the raw co-following counts: a bot every leader follows comes first."""
+    def follow_next(edges, people, leaders, my_follows, today):
+        counts = (edges[edges["source_username"].isin(leaders)]
+                  .groupby("target_username")["source_username"].nunique())
+        top = counts.sort_values(ascending=False).index[:2]
+        picks = [{"handle": h, "reason": "co-followed", "leaders_following": int(counts[h])}
+                 for h in top]
+        return picks + solved["follow_next"](edges, people, leaders, my_follows, today)[-1:]
+    return follow_next
+
+
+def an_inactive_account(solved):
+    def follow_next(edges, people, leaders, my_follows, today):
+        picks = solved["follow_next"](edges, people, leaders, my_follows, today)
+        counts = (edges[edges["source_username"].isin(leaders)]
+                  .groupby("target_username")["source_username"].nunique())
+        quiet = people[people["last_post"].isna() & people["handle"].isin(counts.index)
+                       & ~people["handle"].isin(list(leaders) + list(my_follows))]
+        handle = quiet["handle"].iloc[0]
+        picks[0] = {"handle": handle, "reason": "co-followed" if counts[handle] >= 2
+                    else "different voice", "leaders_following": int(counts[handle])}
+        return picks
+    return follow_next
+
+
+def co_followed_label_on_one_leader(solved):
+    def follow_next(*args):
+        return [{**pick, "reason": "co-followed"} for pick in solved["follow_next"](*args)]
+    return follow_next
+
+
+DECISION_SLIPS = [
+    (only_co_followed, "visible", "all from one voice"),
+    (evidence_made_up, "visible", "does not match the data"),
+    (someone_followed_already, "visible", "whom you follow already"),
+    (no_filter_at_all, "hidden", "a bot"),
+    (an_inactive_account, "visible", "inactive"),
+    (co_followed_label_on_one_leader, "visible", "co-followed means two or more"),
+    (lambda solved: lambda *a: {p["handle"]: p["reason"] for p in solved["follow_next"](*a)},
+     "visible", "should return a list"),
+    (lambda solved: lambda *a: solved["follow_next"](*a) * 2, "visible", "3 to 5"),
+]
+
+
+@pytest.mark.parametrize(("make", "caught_by", "words"), DECISION_SLIPS,
+                         ids=[w for _, _, w in DECISION_SLIPS])
+def test_follow_next_rejects_picks_a_practitioner_would_not_make(solved, make, caught_by,
+                                                                 words):
+    wrong = make(solved)
+    check = checks.follow_next if caught_by == "visible" else checks.follow_next_edge_cases
+    with pytest.raises(feedback.CheckFailed) as failed:
+        check(wrong)
+    assert words in str(failed.value), str(failed.value)
+    with pytest.raises(feedback.CheckFailed):
+        run_test_cell("follow_next", wrong, solved)
+
+
+def test_follow_next_accepts_another_sound_list(solved):
+    """Three co-followed and two different voices, the best known first: also sound."""
+    def also_sound(edges, people, leaders, my_follows, today):
+        shared = solved["candidates"](edges, people, leaders, my_follows, today)
+        wider = solved["candidates"](edges, people, leaders, my_follows, today, min_leaders=1)
+        ones = wider[wider["leaders_following"] == 1].sort_values("followers_count",
+                                                                   ascending=False)
+        return _picks(shared, "co-followed", 3) + _picks(ones, "different voice", 2)
+
+    checks.follow_next(also_sound)
+    checks.follow_next_edge_cases(also_sound)
+
+
+def test_follow_next_is_left_to_grading_in_class_mode():
+    assert checks.follow_next.replayable is False

@@ -1,233 +1,192 @@
-"""The follow graph and the recommendations, proven on tiny hand-built graphs.
+"""The common shape of module 03 on X, Mastodon and Bluesky, its live switch, and its helpers
+(none of which is an exercise's answer)."""
 
-A small world used throughout (seeds a, b, c; the learner "me"):
-    a -> x, y, z, b        b -> x, y, w        c -> x, z, w, q, b
-    me -> a, z             p1, p2, p3 -> y     h1..h5 -> h -> w
-x is followed by all three seeds; y, w, z and b by two; q by one.
-y has more followers than w (5 against 3), but w is followed by h, an account many
-follow, so PageRank puts w above y (derived in test_pagerank_lifts_w_above_y).
-"""
-
+import ast
 import json
+from pathlib import Path
 
-import networkx as nx
+import matplotlib
 import pandas as pd
 import pytest
 import requests
-import tweepy
 
-from sociallearning import xapi
-from sociallearning.following import (
-    COMPARISON_COLUMNS,
-    EDGE_COLUMNS,
-    RECOMMENDATION_COLUMNS,
-    compare_in_degree_and_pagerank,
-    fetch_following,
-    follow_graph,
-    following_from_tables,
-    look_up_users,
-    recommend_to_follow,
-)
+from sociallearning import follow_plots, following, networks
+from sociallearning.data import REFERENCE_NOW, load
+from sociallearning.data import generate_bluesky as gb
+from sociallearning.data import generate_fediverse as gf
 
-FOLLOWS = {
-    "a": ["x", "y", "z", "b"],
-    "b": ["x", "y", "w"],
-    "c": ["x", "z", "w", "q", "b"],
-    "me": ["a", "z"],
-    "p1": ["y"],
-    "p2": ["y"],
-    "p3": ["y"],
-    "h": ["w"],
-    **{f"h{i}": ["h"] for i in range(1, 6)},
-}
-SEEDS = ["a", "b", "c"]
+matplotlib.use("Agg")
+ROOT = Path(__file__).resolve().parents[1]
+NETWORKS = following.NETWORKS
 
 
-def edges_of(follows: dict[str, list[str]]) -> pd.DataFrame:
-    rows = [(source, f"id_{target}", target) for source, targets in follows.items()
-            for target in targets]
-    return pd.DataFrame(rows, columns=EDGE_COLUMNS)
+@pytest.fixture(autouse=True)
+def no_tokens(monkeypatch):
+    for name in ("X_BEARER_TOKEN", "MASTODON_ACCESS_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture
-def world() -> nx.DiGraph:
-    return follow_graph(edges_of(FOLLOWS))
+@pytest.mark.parametrize("network", NETWORKS)
+def test_each_sample_world_has_the_common_shape(network):
+    world = following.sample_network(network)
+    assert world.network == network and len(world.leaders) == 3
+    assert list(world.people.columns) == following.PEOPLE_COLUMNS
+    assert list(world.edges.columns) == following.EDGE_COLUMNS
+    assert world.people["handle"].is_unique
+    handles = set(world.people["handle"])
+    assert set(world.edges["source_username"]) == set(world.leaders)
+    assert set(world.edges["target_username"]) <= handles
+    assert set(world.leaders) | {world.learner, world.chat_host} <= handles
+    assert world.people["bot"].dtype == bool
+    assert str(world.people["last_post"].dt.tz) == "UTC"
+    assert world.today == REFERENCE_NOW
+    assert world.my_follows == sorted(world.my_follows) and world.my_follows
 
 
-def test_follow_graph_points_from_follower_to_followed(world):
-    assert world.has_edge("a", "x") and not world.has_edge("x", "a")
-    assert world.number_of_edges() == sum(len(targets) for targets in FOLLOWS.values())
-    assert set(world.successors("me")) == {"a", "z"}
+@pytest.mark.parametrize("network", NETWORKS)
+def test_each_world_holds_what_the_lessons_need(network):
+    """Co-followed accounts, accounts one leader follows, and an account nobody active."""
+    world = following.sample_network(network)
+    counts = world.edges.groupby("target_username")["source_username"].nunique()
+    assert (counts == 3).sum() >= 3 and (counts == 1).sum() >= 5
+    people = world.people.set_index("handle")
+    active = people["last_post"] >= world.today - pd.Timedelta(days=30)
+    assert active[counts.index.intersection(people.index)].sum() >= 5
 
 
-def test_follow_graph_of_no_edges_is_empty():
-    graph = follow_graph(pd.DataFrame(columns=EDGE_COLUMNS))
-    assert isinstance(graph, nx.DiGraph) and graph.number_of_nodes() == 0
+def test_people_come_from_each_networks_own_tables():
+    x = following.sample_network("x").people.set_index("handle")
+    users = load("x_users").set_index("username")
+    assert x.loc["chen_pkm", "followers_count"] == users.loc["chen_pkm", "followers_count"]
+    fedi = following.sample_network("mastodon").people.set_index("handle")
+    assert bool(fedi.loc[gf.BOT, "bot"]) and fedi["bot"].sum() == 1
+    bsky = following.sample_network("bluesky").people.set_index("handle")
+    assert bsky.loc[gb.LEARNER, "name"] != ""
+    posts = load("bsky_posts")
+    ava_did = load("bsky_actors").set_index("handle").loc["ava.learnwell.net", "did"]
+    assert bsky.loc["ava.learnwell.net", "last_post"] == posts.loc[
+        posts["did"] == ava_did, "created_at"].max()
 
 
-def test_follow_graph_says_which_columns_are_missing():
-    with pytest.raises(ValueError, match="target_username"):
-        follow_graph(pd.DataFrame({"source_username": ["a"], "target": ["b"]}))
+def test_an_unknown_network_is_named():
+    with pytest.raises(ValueError, match="linkedin"):
+        following.sample_network("linkedin")
+    with pytest.raises(ValueError, match="NETWORK must be one of"):
+        following.client_for("threads")
 
 
-def test_pagerank_lifts_w_above_y(world):
-    # Every node gets the same teleport and dangling share, so compare what the links bring:
-    # w: b/3 + c/5 + h/1 with h = base*(1 + 5d); y: a/4 + b/3 + 3*base, a = base*(1 + d/2),
-    # c = base. w - y = d*base*(0.2 + 1 + 5d - (1 + d/2)/4 - 3) > 0 for d = 0.85.
-    d = 0.85
-    assert 0.2 + 1 + 5 * d - (1 + d / 2) / 4 - 3 > 0
-    scores = nx.pagerank(world)
-    assert scores["w"] > scores["y"]
-    assert world.in_degree("y") == 5 > world.in_degree("w") == 3
+@pytest.mark.parametrize("network", NETWORKS)
+def test_followers_page_walks_to_the_end_with_its_cursor(network):
+    world = following.sample_network(network)
+    _, every = following._tables(network)
+    expected = sorted(every.loc[every["target_username"] == world.chat_host,
+                                "source_username"])
+    seen, cursor, pages = [], None, 0
+    while True:
+        page, cursor = following.followers_page(network, world.chat_host, cursor, limit=9)
+        assert len(page) <= 9
+        seen += page
+        pages += 1
+        if cursor is None:
+            break
+    assert sorted(seen) == expected and pages >= len(expected) // 9
+    first, next_cursor = following.followers_page(network, world.chat_host, limit=9)
+    assert len(first) == 9 and next_cursor is not None
 
 
-def test_recommendations_rank_by_seeds_then_pagerank(world):
-    table = recommend_to_follow(world, SEEDS, already_following={"a", "z"}, learner="me")
-    assert list(table.columns) == RECOMMENDATION_COLUMNS
-    # z is followed already, b is a seed, q has one seed only.
-    assert table["username"].tolist() == ["x", "w", "y"]
-    assert table["seeds_following"].tolist() == [3, 2, 2]
-    assert table["reason"].tolist() == [
-        "followed by a, b and c",
-        "followed by b and c",
-        "followed by a and b",
-    ]
-    scores = nx.pagerank(world)
-    assert table["pagerank"].tolist() == pytest.approx([scores[n] for n in ("x", "w", "y")])
-
-
-def test_recommendations_include_followed_accounts_when_not_excluded(world):
-    table = recommend_to_follow(world, SEEDS, already_following=[])
-    assert set(table["username"]) == {"x", "w", "y", "z"}  # never the seed b
-
-
-def test_recommendations_with_one_seed_enough_and_a_top_limit(world):
-    everyone = recommend_to_follow(world, SEEDS, already_following={"a", "z"}, min_seeds=1)
-    assert set(everyone["username"]) == {"x", "y", "w", "q"}
-    assert everyone["username"].iloc[-1] == "q"
-    assert everyone.loc[everyone["username"] == "q", "reason"].item() == "followed by c"
-    top_two = recommend_to_follow(world, SEEDS, already_following={"a", "z"}, top=2)
-    assert top_two["username"].tolist() == ["x", "w"]
-
-
-def test_recommendation_ties_go_by_username():
-    # t1 and t2 are followed by exactly the same seeds and nobody else: a full tie.
-    graph = follow_graph(edges_of({"s1": ["t2", "t1"], "s2": ["t2", "t1"]}))
-    table = recommend_to_follow(graph, ["s1", "s2"], already_following=())
-    assert table["username"].tolist() == ["t1", "t2"]
-
-
-def test_recommendations_name_seeds_missing_from_the_graph(world):
+@pytest.mark.parametrize("network, unknown", [("x", "nobody_here"),
+                                              ("mastodon", "nobody@learning.example"),
+                                              ("bluesky", "nobody.bsky.social")])
+def test_followers_page_names_unknown_accounts_and_bad_limits(network, unknown):
     with pytest.raises(ValueError, match="nobody"):
-        recommend_to_follow(world, ["a", "nobody"], already_following=())
+        following.followers_page(network, unknown)
+    with pytest.raises(ValueError, match="limit"):
+        following.followers_page(network, following.sample_network(network).chat_host,
+                                 limit=following.PAGE_LIMITS[network] + 1)
 
 
-def test_recommendations_accept_at_signs(world):
-    plain = recommend_to_follow(world, SEEDS, already_following={"a", "z"})
-    with_at = recommend_to_follow(world, ["@a", "@b", "@c"], already_following={"@a", "@z"})
-    pd.testing.assert_frame_equal(plain, with_at)
+class _Refuse(requests.adapters.BaseAdapter):
+    """Stands in for the internet: records what would have been sent, sends nothing."""
 
-
-def test_comparison_shows_who_pagerank_moves(world):
-    table = compare_in_degree_and_pagerank(world, top=world.number_of_nodes())
-    assert list(table.columns) == COMPARISON_COLUMNS
-    assert len(table) == world.number_of_nodes()
-    row = table.set_index("username")
-    others = world.number_of_nodes() - 1
-    assert row.loc["y", "in_degree_centrality"] == pytest.approx(5 / others)
-    # y has the most followers of all: in-degree rank 1, but w overtakes it in PageRank.
-    assert row.loc["y", "in_degree_rank"] == 1
-    assert row.loc["w", "pagerank_rank"] < row.loc["y", "pagerank_rank"]
-    assert row.loc["w", "rank_change"] > 0 > row.loc["y", "rank_change"]
-    assert (row["rank_change"] == row["in_degree_rank"] - row["pagerank_rank"]).all()
-    assert table["pagerank_rank"].is_monotonic_increasing
-
-
-def test_comparison_ranks_share_ties_and_stop_at_top(world):
-    table = compare_in_degree_and_pagerank(world, top=world.number_of_nodes())
-    # Ten accounts nobody follows (c, me, p1..p3, h1..h5): in-degree 0, one shared rank,
-    # right after the other accounts.
-    unfollowed = table[table["in_degree_centrality"] == 0]
-    assert set(unfollowed["username"]) == {"c", "me", "p1", "p2", "p3"} | {
-        f"h{i}" for i in range(1, 6)
-    }
-    assert set(unfollowed["in_degree_rank"]) == {world.number_of_nodes() - 10 + 1}
-    assert len(compare_in_degree_and_pagerank(world, top=3)) == 3
-
-
-def test_comparison_of_an_empty_graph_is_an_empty_table():
-    table = compare_in_degree_and_pagerank(nx.DiGraph())
-    assert list(table.columns) == COMPARISON_COLUMNS and table.empty
-
-
-def test_edges_from_tables_follow_the_data():
-    users = pd.DataFrame({"id": ["1", "2", "3", "4"], "username": ["a", "b", "Cee", "d"]})
-    follows = pd.DataFrame({"source_id": ["1", "1", "2", "3"], "target_id": ["4", "2", "4", "1"]})
-    edges = following_from_tables(users, follows, ["b", "@a"])
-    assert edges.values.tolist() == [["a", "2", "b"], ["a", "4", "d"], ["b", "4", "d"]]
-    with pytest.raises(ValueError, match="zed"):
-        following_from_tables(users, follows, ["a", "zed"])
-
-
-class _Refuses(requests.adapters.BaseAdapter):
-    """Answers every request the way X answers a token without access: 403 Forbidden."""
+    def __init__(self):
+        super().__init__()
+        self.sent = []
 
     def send(self, request, **kwargs):
-        response = requests.Response()
-        response.status_code = 403
-        response._content = json.dumps(
-            {"title": "Client Forbidden", "detail": "This request must be made using an "
-             "approved developer account", "type": "https://api.twitter.com/2/problems/"
-             "client-forbidden"}).encode()
-        response.headers["content-type"] = "application/json"
-        response.request = request
-        return response
+        self.sent.append(request.url)
+        raise requests.ConnectionError("offline test: no network")
 
     def close(self):
         pass
 
 
-def test_a_refusal_says_what_to_do():
-    client = tweepy.Client("not-a-real-token")
-    client.session.mount("https://", _Refuses())
-    with pytest.raises(PermissionError, match="X_BEARER_TOKEN"):
-        fetch_following(client, ["ava_learnwell"])
+def test_live_is_one_argument_and_nothing_else(monkeypatch):
+    """Pointing at a live server changes the client's address and transport, nothing else in
+    the lesson's code; no request is made here."""
+    from sociallearning import bluesky, fediverse, xapi
+
+    for network in NETWORKS:
+        assert following.client_for(network) is not None
+    mastodon_live = following.client_for("mastodon", live="https://mastodon.social")
+    assert not fediverse.is_offline(mastodon_live)
+    assert mastodon_live.api_base_url == "https://mastodon.social"
+    bluesky_live = following.client_for("bluesky", live=bluesky.PUBLIC_APPVIEW)
+    assert not bluesky.is_offline(bluesky_live)
+    assert fediverse.is_offline(following.client_for("mastodon"))
+    assert bluesky.is_offline(following.client_for("bluesky"))
+    with pytest.raises(ValueError, match="token"):
+        following.client_for("x", live="token")  # no X_BEARER_TOKEN set: says so
+    monkeypatch.setenv("X_BEARER_TOKEN", "not-a-real-token")
+    x_live = following.client_for("x", live="token")
+    assert not xapi.is_offline(x_live)
+    # The same page function, given the live client, would go to the network: refuse it.
+    refusal = _Refuse()
+    mastodon_live.session.mount("https://", refusal)
+    with pytest.raises(Exception):  # noqa: B017, PT011 - Mastodon.py wraps the refusal
+        following.followers_page("mastodon", "Gargron@mastodon.social",
+                                 client=mastodon_live)
+    assert refusal.sent and refusal.sent[0].startswith("https://mastodon.social/api/v1/")
 
 
-def tiny_x_client():
-    """An offline client on a hand-built world: lea follows seven accounts, max follows two."""
-    names = ["lea", "max", "t1", "t2", "t3", "t4", "t5", "t6", "t7"]
-    users = [
-        {"id": str(100 + i), "username": name, "name": name.title(),
-         "public_metrics": {"followers_count": 10 * i, "following_count": 0, "tweet_count": 0,
-                            "listed_count": 0, "like_count": 0}}
-        for i, name in enumerate(names)
-    ]
-    id_of = {user["username"]: user["id"] for user in users}
-    follows = [(id_of["lea"], id_of[f"t{i}"]) for i in (7, 3, 1, 5, 2, 6, 4)]
-    follows += [(id_of["max"], id_of["t2"]), (id_of["max"], id_of["lea"])]
-    world = xapi.OfflineWorld(users=users, follows=follows, tweets=[],
-                              now="2026-03-06T12:00:00Z")
-    return xapi.client(world=world)
+def test_where_the_leaders_are_is_dated_and_says_harold_left_x():
+    table = following.WHERE_LEADERS_ARE.set_index("leader")
+    assert following.LEADERS_CHECKED_ON == "2026-11-30"
+    assert table.loc["Harold Jarche", "active_today"] == "Mastodon"
+    assert "November 2024" in table.loc["Harold Jarche", "note"]
+    assert {"Julian Stodd", "Jane Bozarth"} <= set(table.index)
 
 
-def test_fetch_following_walks_every_page():
-    client = tiny_x_client()
-    for page_size in (1, 3, 7, 1000):
-        edges = fetch_following(client, ["max", "lea"], max_results=page_size)
-        assert list(edges.columns) == EDGE_COLUMNS
-        assert edges["source_username"].tolist() == ["lea"] * 7 + ["max"] * 2
-        assert edges["target_username"].tolist() == [f"t{i}" for i in range(1, 8)] + ["lea", "t2"]
-        assert edges["target_id"].tolist() == [str(101 + i) for i in range(1, 8)] + ["100", "103"]
+def test_the_plots_draw_on_every_network():
+    import matplotlib.pyplot as plt
+
+    for network in NETWORKS:
+        world = following.sample_network(network)
+        ax = follow_plots.draw_co_following(world.edges, world.leaders)
+        assert "orange = leaders" in ax.get_title()
+        ranks = pd.DataFrame({"handle": ["a", "b"], "followers_rank": [1, 2],
+                              "pagerank_rank": [2, 1]})
+        ax = follow_plots.plot_rank_comparison(ranks)
+        assert [t.get_text() for t in ax.texts] == ["a", "b"]
+        plt.close("all")
 
 
-def test_look_up_users_keeps_the_order_and_names_the_unknown():
-    client = tiny_x_client()
-    table = look_up_users(client, ["t3", "@lea"])
-    assert table.values.tolist() == [["104", "t3", "T3", 40], ["100", "lea", "Lea", 0]]
-    with pytest.raises(ValueError, match="nobody"):
-        look_up_users(client, ["lea", "nobody"])
-    with pytest.raises(ValueError, match="nobody"):
-        fetch_following(client, ["nobody"])
-    with pytest.raises(ValueError, match="non-empty"):
-        look_up_users(client, ["lea", ""])
+# --- no module notebook or toolkit helper hands over an exercise's answer -------------------
+
+def _exercise_tasks() -> list[str]:
+    notebook = json.loads((ROOT / "exercises/source/03_thought_leaders/"
+                           "03_thought_leaders.ipynb").read_text())
+    return [c["metadata"]["nbgrader"]["grade_id"] for c in notebook["cells"]
+            if c["cell_type"] == "code" and c["metadata"].get("nbgrader", {}).get("solution")]
+
+
+def test_no_helper_or_module_defines_what_the_exercise_asks_for():
+    tasks = set(_exercise_tasks())
+    assert tasks == {"followed_by_all", "all_followers", "candidates", "follow_next"}
+    for module in (following, networks, follow_plots):
+        defined = {node.name for node in ast.walk(ast.parse(Path(module.__file__).read_text()))
+                   if isinstance(node, ast.FunctionDef | ast.ClassDef)}
+        assert not defined & tasks, module.__name__
+        assert not tasks & set(dir(module)), module.__name__
+    course = json.loads((ROOT / "course/03_thought_leaders.ipynb").read_text())
+    source = "\n".join("".join(c["source"]) for c in course["cells"] if c["cell_type"] == "code")
+    assert not [task for task in tasks if f"def {task}(" in source or f".{task}(" in source]

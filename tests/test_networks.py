@@ -2,14 +2,15 @@
 
 import warnings
 
+import networkx as nx
 import pandas as pd
 import pytest
 
-from sociallearning import bluesky, fediverse, networks, xapi
+from sociallearning import bluesky, fediverse, following, networks, xapi
 from sociallearning.data import generate_bluesky as gb
 from sociallearning.data import generate_fediverse as gf
 from sociallearning.data import load
-from sociallearning.following import EDGE_COLUMNS, fetch_following, follow_graph
+from sociallearning.following import EDGE_COLUMNS
 
 
 @pytest.fixture(autouse=True)
@@ -17,10 +18,14 @@ def no_token(monkeypatch):
     monkeypatch.delenv("X_BEARER_TOKEN", raising=False)
 
 
-def test_x_edges_are_fetch_followings():
+def test_x_edges_walk_every_page_to_what_the_tables_say():
     api = xapi.client()
-    got = networks.following_edges("x", api, ["ava_learnwell"])
-    pd.testing.assert_frame_equal(got, fetch_following(api, ["ava_learnwell"]))
+    got = networks.following_edges("x", api, ["ava_learnwell", "chen_pkm"])
+    expected = following.edges_from_tables("x", ["ava_learnwell", "chen_pkm"])
+    pd.testing.assert_frame_equal(got, expected)
+    assert (got["source_username"] == "ava_learnwell").sum() > 10  # more than a small page
+    with pytest.raises(ValueError, match="nobody_here"):
+        networks.following_edges("x", api, ["nobody_here"])
 
 
 def test_mastodon_edges_come_from_each_home_server_in_the_x_shape():
@@ -34,7 +39,7 @@ def test_mastodon_edges_come_from_each_home_server_in_the_x_shape():
         zip(expected["source_acct"], expected["target_acct"], strict=True))
     assert edges.equals(edges.sort_values(["source_username", "target_username"],
                                           ignore_index=True))
-    graph = follow_graph(edges)  # the same analysis code runs on it
+    graph = nx.DiGraph(zip(edges["source_username"], edges["target_username"], strict=True))
     for expert in gf.EXPERTS[:gf.ALL_LEADERS_FOLLOW]:
         assert graph.in_degree(expert[0]) == 3
 
@@ -105,3 +110,17 @@ def test_new_worlds_hold_together():
     assert posts["rkey"].str.fullmatch(r"[2-7a-z]{13}").all()
     members = load("bsky_starter_pack_members")
     assert len(members) == gb.STARTER_PACK_SIZE
+
+
+@pytest.mark.parametrize("network", networks.NETWORKS)
+def test_every_network_gives_the_tables_edges_in_one_shape(network):
+    world = following.sample_network(network)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        got = networks.following_edges(network, following.client_for(network), world.leaders)
+    assert list(got.columns) == EDGE_COLUMNS
+    pairs = set(zip(got["source_username"], got["target_username"], strict=True))
+    assert pairs == set(zip(world.edges["source_username"], world.edges["target_username"],
+                            strict=True))
+    with pytest.raises(ValueError, match="network must be one of"):
+        networks.following_edges("linkedin", None, world.leaders)
