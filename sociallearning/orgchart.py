@@ -51,13 +51,6 @@ def reporting_tree(org: pd.DataFrame) -> nx.DiGraph:
     return tree
 
 
-def headcount_under(tree: nx.DiGraph, employee_id: str) -> int:
-    """Everyone who reports to `employee_id`, directly or indirectly (not the person)."""
-    if employee_id not in tree:
-        raise KeyError(f"{employee_id!r} is not in this org chart.")
-    return len(nx.descendants(tree, employee_id))
-
-
 def tree_positions(tree: nx.DiGraph) -> dict:
     """(x, y) per person for drawing: the top at y=0, each level one step down, and
     every subtree side by side so that lines do not cross."""

@@ -187,17 +187,17 @@ def test_release_test_cells_replay_in_a_kernel(course, tmp_path, monkeypatch):
     monkeypatch.setenv("SOCIALLEARNING_HOME", str(home))
     release = course / "release" / name
     notebook = nbformat.read(release / f"{name}.ipynb", as_version=4)
-    solved = helpers.solution_cells(name)["sponsor_changes"].source
+    solved = helpers.solution_cells(name)["sponsors_who_left"].source
     for cell in notebook.cells:
-        if helpers.cell_info(cell).get("grade_id") == "sponsor_changes":
+        if helpers.cell_info(cell).get("grade_id") == "sponsors_who_left":
             cell.source = solved
     NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
                    resources={"metadata": {"path": str(release)}}).execute()
     outputs = {helpers.cell_info(c).get("grade_id"): c.outputs for c in notebook.cells
                if c.cell_type == "code"}
-    passed = "".join(o.get("text", "") for o in outputs["test_sponsor_changes"])
-    assert passed.startswith("✔ sponsor_changes() says"), outputs["test_sponsor_changes"]
-    for task in ("units_without_sponsor", "touchpoints_due"):
+    passed = "".join(o.get("text", "") for o in outputs["test_sponsors_who_left"])
+    assert passed.startswith("✔ sponsors_who_left() lists"), outputs["test_sponsors_who_left"]
+    for task in ("offices_without_sponsor", "touchpoints_coming_up"):
         errors = [o for o in outputs[f"test_{task}"] if o.output_type == "error"]
         assert errors and errors[0].ename == "CheckFailed"
         assert "not written yet" in errors[0].evalue
@@ -212,19 +212,19 @@ def _wrong_answers(ref):
     sponsors, leaders = ref["01_sponsors"], ref["03_thought_leaders"]
     start, community = ref["00_start_here"], ref["02_community"]
     return [
-        ("01_sponsors", "sponsor_changes",
-         lambda *a: sponsors["sponsor_changes"](*a).sort_values("employee_id",
-                                                               ascending=False),
+        ("01_sponsors", "unit_changes",
+         lambda *a: sponsors["unit_changes"](*a).sort_values("employee_id", ascending=False),
          "not in the expected order"),
-        ("01_sponsors", "units_without_sponsor",
-         lambda *a: set(sponsors["units_without_sponsor"](*a)),
+        ("01_sponsors", "offices_without_sponsor",
+         lambda *a: set(sponsors["offices_without_sponsor"](*a)),
          "should return a list, but it returned a set"),
-        ("01_sponsors", "education_priority",
-         lambda *a: sponsors["education_priority"](*a).drop(columns="priority"),
-         "Missing: [priority]"),
-        ("01_sponsors", "touchpoints_due",  # ignores max_days: the second call (30) fails
-         lambda s, o, today, max_days: sponsors["touchpoints_due"](s, o, today=today),
-         "max_days=30"),
+        ("01_sponsors", "reach_change",
+         lambda *a: sponsors["reach_change"](*a).drop(columns="change"),
+         "Missing: [change]"),
+        ("01_sponsors", "touchpoints_coming_up",  # ignores within: the second call (45) fails
+         lambda s, o, today, max_days, within: sponsors["touchpoints_coming_up"](
+             s, o, today=today, max_days=max_days),
+         "within=45"),
         ("03_thought_leaders", "look_up_users",
          lambda client, names: leaders["look_up_users"](client, names[:-1]),
          "expected 3 rows"),
@@ -296,10 +296,10 @@ def test_untouched_stubs_fail_every_visible_check(class_mode, course, name):
 def test_hidden_or_missing_checks_say_they_run_at_grading(class_mode, course, monkeypatch,
                                                           tmp_path, capsys):
     checks = class_mode("01_sponsors")
-    checks.sponsor_changes_edge_cases(lambda *a: 1 / 0)  # hidden: not recorded, never run
+    checks.unit_changes_edge_cases(lambda *a: 1 / 0)  # hidden: not recorded, never run
     assert NOT_IN_YOUR_COPY in capsys.readouterr().out
     monkeypatch.chdir(tmp_path)  # a notebook moved away from its visible_checks.json
-    checks.sponsor_changes(lambda *a: 1 / 0)
+    checks.unit_changes(lambda *a: 1 / 0)
     assert NOT_IN_YOUR_COPY in capsys.readouterr().out
 
 
@@ -408,4 +408,4 @@ def test_a_check_of_rules_is_not_recorded_for_replay(tmp_path):
 
     record = record_exercise(exercises_source() / "01_sponsors")
     assert "sponsor_actions" not in record["checks"]
-    assert "sponsor_changes" in record["checks"]
+    assert "unit_changes" in record["checks"]

@@ -1,5 +1,6 @@
-"""Exercise 00_start_here: the warm-up's test cells pass on the solution and reject typical
-wrong answers; the checks' own counting is right on hand-built data."""
+"""Exercise 00_start_here: a ramp of three warm-up tasks whose tips nudge without giving the
+answer; the test cells pass on the solution and reject typical wrong answers; the checks' own
+counting is right on hand-built data."""
 
 from collections import Counter
 from functools import partial
@@ -8,8 +9,10 @@ import pandas as pd
 import pytest
 from exercise_helpers import (
     AlwaysEqual,
+    cell_info,
     solution_cells,
     solution_namespace,
+    source_notebook,
     test_cells,
 )
 from exercise_helpers import run_test_cell as run_exercise_test_cell
@@ -18,7 +21,7 @@ from sociallearning import feedback
 from sociallearning.exercises import Exercise
 
 NAME = "00_start_here"
-TASKS = ["headcount_by_unit", "busiest_weekday"]
+TASKS = ["people_in_office", "headcount_by_unit", "busiest_weekday"]
 TEST_CELLS = dict(test_cells(NAME))
 SOLUTION_CELLS = solution_cells(NAME)
 run_test_cell = partial(run_exercise_test_cell, NAME)
@@ -43,8 +46,11 @@ class SneakyText(str):
 
 
 def test_the_checks_count_like_a_person_would():
-    org = pd.DataFrame({"business_unit": pd.Categorical(["B", "A", "B", "C", "B", "A"])})
+    org = pd.DataFrame({"business_unit": pd.Categorical(["B", "A", "B", "C", "B", "A"]),
+                        "location": ["Lima", "Oslo", "Lima", "Lima", "Oslo", "Lima"]})
     assert checks.expected_headcount(org) == {"B": 3, "A": 2, "C": 1}
+    assert [checks.expected_people_in(org, office) for office in ("Lima", "Oslo", "Rome")] == [
+        4, 2, 0]
     # 2026-03-02 is a Monday; 23:30 UTC on Sunday 1 March is still Sunday in UTC.
     posts = pd.DataFrame({"created_at": ["2026-03-02T10:00:00Z", "2026-03-01T23:30:00Z",
                                          "2026-03-09T08:00:00Z"]})
@@ -69,11 +75,73 @@ def test_the_solution_passes_its_test_cell(solved, task, capsys):
     assert out.count("✔") == 2 and err == ""
 
 
+def test_the_tasks_are_a_ramp_whose_tips_do_not_hold_the_answer():
+    cells = source_notebook(NAME).cells
+    statements = {cell_info(cell).get("grade_id"): cell.source for cell in cells
+                  if cell.cell_type == "markdown"}
+    for task in TASKS:
+        body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1].split(
+            "### END SOLUTION")[0]
+        code = [line.strip() for line in body.splitlines() if line.strip()]
+        statement = statements[f"task_{task}"]
+        assert "Tip:" in statement and "primer" in statement
+        for line in code:
+            assert line not in statement, (task, line)
+            assert line.removeprefix("return ") not in statement, (task, line)
+        # Hints step closer, but even the last one is not the answer to paste.
+        for hint in SOLUTION_CELLS[task].metadata["sociallearning"]["hints"]:
+            assert not [line for line in code if line.removeprefix("return ") in hint], hint
+    # A ramp: the points (and the steps they stand for) never go down; the first is worth 1.
+    points = [cell_info(cell)["points"] for cell in cells
+              if cell.cell_type == "code" and cell_info(cell).get("grade")]
+    assert points == sorted(points) and points[0] == 1
+
+
 def test_the_solution_agrees_with_a_plain_count(solved):
+    org = solved["org_after"]
+    assert solved["people_in_office"](org, "London") == (org["location"] == "London").sum()
     got = solved["headcount_by_unit"](solved["org_after"])
     assert dict(got) == Counter(solved["org_after"]["business_unit"].astype(str))
     days = solved["posts"]["created_at"].dt.day_name()
     assert solved["busiest_weekday"](solved["posts"]) == Counter(days).most_common(1)[0][0]
+
+
+def office_slips(org_after, office):
+    here = org_after[org_after["location"] == office]
+    return {
+        "the rows instead of their number": (here, "return how many"),
+        "everyone, not the office": (len(org_after), "keep only the rows"),
+        "a column of True/False": (org_after["location"] == office, "return how many"),
+        "text": (str(len(here)), "whole number"),
+        "one too many": (len(here) + 1, "too high"),
+        "a float": (float(len(here)) + 0.5, "whole number"),
+        "None": (None, "whole number"),
+        "always equal": (AlwaysEqual(), "whole number"),
+    }
+
+
+OFFICE_SLIPS = list(office_slips(pd.DataFrame({"location": ["A"]}), "A"))
+
+
+@pytest.mark.parametrize("slip", OFFICE_SLIPS)
+def test_office_slips_are_rejected_with_words_that_name_them(slip):
+    def wrong(org_after, office):
+        return office_slips(org_after, office)[slip][0]
+
+    named = office_slips(pd.DataFrame({"location": ["A"]}), "A")[slip][1]
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.people_in_office(wrong)
+    assert named in failed.value.message, failed.value.message
+
+
+def test_an_office_with_nobody_is_zero_in_the_hidden_check(solved):
+    def never_zero(org_after, office):
+        return max(1, solved["people_in_office"](org_after, office))
+
+    checks.people_in_office(never_zero)  # the sample's offices are all staffed
+    with pytest.raises(feedback.CheckFailed, match="too high"):
+        checks.people_in_office_edge_cases(never_zero)
+    checks.people_in_office_edge_cases(solved["people_in_office"])
 
 
 def headcount_slips(org_after):

@@ -1,6 +1,8 @@
 """Exercise 01_sponsors: every test cell passes on the solution and rejects typical wrong
-answers (people who left forgotten, the sponsor counted in their own reach, >= instead of >,
-stale units, unsorted, wrong type, None, an object that claims to equal anything)."""
+answers, each with a message that names the mistake (people who left forgotten, two missing
+managers taken as different, stale offices, the sponsor counted in their own reach, the
+overdue kept, noon taken for a date, unsorted, wrong type, None, an object that claims to
+equal anything)."""
 
 from functools import partial
 
@@ -21,8 +23,8 @@ from sociallearning import feedback
 from sociallearning.exercises import Exercise
 
 NAME = "01_sponsors"
-TASKS = ["sponsor_changes", "units_without_sponsor", "sponsor_reach", "education_priority",
-         "touchpoints_due", "sponsor_actions"]
+TASKS = ["sponsors_who_left", "unit_changes", "offices_without_sponsor", "reach_change",
+         "touchpoints_coming_up", "sponsor_actions"]
 TEST_CELLS = dict(test_cells(NAME))
 SOLUTION_CELLS = solution_cells(NAME)
 run_test_cell = partial(run_exercise_test_cell, NAME)
@@ -41,80 +43,97 @@ def variant(task, edits, namespace):
 
 
 # (task, the slip, edits to the solution, which check catches it: "visible" on the sample
-# data, or "hidden" on the tiny hand-built re-org)
+# data, or "hidden" on the tiny hand-built re-org), and words the message must hold: the
+# name of the mistake, not only "differs".
 SLIPS = [
-    ("sponsor_changes", "people who left forgotten",
-     [('left = ~table["employee_id"].isin(org_after["employee_id"])',
-       'left = table["employee_id"].isna()')], "visible"),
-    ("sponsor_changes", "a new manager checked before a move",
+    ("sponsors_who_left", "the sponsors who stayed instead",
+     [('sponsors[~sponsors["employee_id"]', 'sponsors[sponsors["employee_id"]')], "visible",
+     "still in org_after"),
+    ("sponsors_who_left", "names instead of ids",
+     [('return sorted(gone["employee_id"])',
+       'return sorted(org_before.set_index("employee_id").loc[gone["employee_id"], "name"])')],
+     "visible", "not names"),
+    ("sponsors_who_left", "unsorted (the table's order)",
+     [('return sorted(gone["employee_id"])', 'return list(gone["employee_id"])')], "hidden",
+     "not in the expected order"),
+    ("sponsors_who_left", "wrong type (a Series)",
+     [('return sorted(gone["employee_id"])', 'return gone["employee_id"]')], "visible",
+     "should return a list"),
+    ("unit_changes", "two missing managers count as different",
+     [(" | both_missing", "")], "visible", "both manager ids are missing"),
+    ("unit_changes", "a new manager checked before a move",
      [("[left, moved, ~same_manager]", "[left, ~same_manager, moved]"),
-      ('["left", "moved", "new manager"]', '["left", "new manager", "moved"]')], "visible"),
-    ("sponsor_changes", "two missing managers count as different",
-     [(' | (\n        table["manager_before"].isna() & table["manager_after"].isna())', "")],
-     "hidden"),
-    ("sponsor_changes", "unsorted",
+      ('["left", "moved", "new manager"]', '["left", "new manager", "moved"]')], "visible",
+     "'moved' comes before 'new manager'"),
+    ("unit_changes", "people who left forgotten",
+     [('left = ~table["employee_id"].isin(org_after["employee_id"])',
+       'left = table["employee_id"].isna()')], "visible", "'left'"),
+    ("unit_changes", "the people of the new unit instead of the old one",
+     [('return table.sort_values(', 'table = table[table["unit_after"].astype(str) == unit]\n'
+       '    return table.sort_values(')], "visible", "leaves out"),
+    ("unit_changes", "unsorted",
      [('sort_values("employee_id", ignore_index=True)',
-       'sort_values("employee_id", ascending=False, ignore_index=True)')], "visible"),
-    ("sponsor_changes", "one sponsor short",
-     [('return table[["employee_id", "status", "unit_before", "unit_after"]]',
-       'return table[["employee_id", "status", "unit_before", "unit_after"]].iloc[1:]')],
-     "visible"),
-    ("sponsor_changes", "wrong type (a dict)",
-     [('return table[["employee_id", "status", "unit_before", "unit_after"]]',
-       'return table[["employee_id", "status", "unit_before", "unit_after"]].to_dict()')],
-     "visible"),
-    ("units_without_sponsor", "stale units from the sponsors table",
-     [('covered = set(still_here["business_unit"])',
-       'covered = set(sponsors["business_unit"])')], "visible"),
-    ("units_without_sponsor", "people who left still cover their old unit",
-     [('covered = set(still_here["business_unit"])',
-       'covered = set(still_here["business_unit"]) | set(sponsors["business_unit"])')],
-     "hidden"),
-    ("units_without_sponsor", "unsorted",
+       'sort_values("employee_id", ascending=False, ignore_index=True)')], "visible",
+     "not in the expected order"),
+    ("unit_changes", "wrong type (a dict)",
+     [('["employee_id", "status", "unit_after"]]', '["employee_id", "status", "unit_after"]]'
+       '.to_dict()')], "visible", "should return a pandas DataFrame"),
+    ("offices_without_sponsor", "sponsors who left still cover their old office",
+     [('here = org_after[org_after["employee_id"].isin(sponsors["employee_id"])]',
+       'here = org_before[org_before["employee_id"].isin(sponsors["employee_id"])]')],
+     "visible", "sponsors who left"),
+    ("offices_without_sponsor", "the offices with a sponsor instead",
+     [("return sorted(set(org_after[\"location\"].astype(str)) - covered)",
+       "return sorted(covered)")], "visible", "works there after the re-org"),
+    ("offices_without_sponsor", "unsorted",
      [("return sorted(", "return list(reversed(sorted("), (" - covered)", " - covered)))")],
-     "hidden"),
-    ("units_without_sponsor", "one unit short",
-     [("return sorted(", "return sorted(["), (" - covered)", " - covered][1:])")], "visible"),
-    ("units_without_sponsor", "wrong type (a set)",
-     [("return sorted(", "return set(")], "visible"),
-    ("sponsor_reach", "the sponsor counted in their own reach",
-     [("len(nx.descendants(tree, person))", "len(nx.descendants(tree, person)) + 1")],
-     "visible"),
-    ("sponsor_reach", "direct reports only",
-     [("len(nx.descendants(tree, person))", "tree.out_degree(person)")], "visible"),
-    ("sponsor_reach", "edges pointing up the tree",
-     [("tree.add_edge(manager, employee)", "tree.add_edge(employee, manager)")], "visible"),
-    ("sponsor_reach", "unsorted (smallest first)",
-     [("ascending=[False, True]", "ascending=[True, True]")], "visible"),
-    ("sponsor_reach", "ties broken Z to A",
-     [("ascending=[False, True]", "ascending=[False, False]")], "hidden"),
-    ("sponsor_reach", "wrong type (a dict)",
-     [("return reach.sort_values(", "return dict(reach.sort_values("),
-      ("ignore_index=True)", "ignore_index=True).to_dict())")], "visible"),
-    ("education_priority", "people who left kept",
+     "visible", "not in the expected order"),
+    ("offices_without_sponsor", "wrong type (a set)",
+     [("return sorted(", "return set(")], "visible", "should return a list"),
+    ("reach_change", "the sponsor counted in their own reach",
+     [("len(nx.descendants(tree_after, person))", "len(nx.descendants(tree_after, person)) + 1")],
+     "visible", "does not count the sponsor"),
+    ("reach_change", "direct reports only",
+     [("len(nx.descendants(tree_after, person))", "tree_after.out_degree(person)")], "visible",
+     "direct and indirect"),
+    ("reach_change", "change the wrong way round",
+     [('table["reach_after"] - table["reach_before"]',
+       'table["reach_before"] - table["reach_after"]')], "visible", "wrong sign"),
+    ("reach_change", "sponsors who left kept (with a reach of 0 after)",
+     [('& set(org_after["employee_id"]))', ")"),
+      ("len(nx.descendants(tree_after, person))",
+       "len(nx.descendants(tree_after, person)) if person in tree_after else 0")],
+     "visible", "left the org"),
+    ("reach_change", "biggest gain first",
+     [('sort_values(["change", "employee_id"], ignore_index=True)',
+       'sort_values(["change", "employee_id"], ascending=[False, True], ignore_index=True)')],
+     "visible", "not in the expected order"),
+    ("reach_change", "ties broken Z to A",
+     [('sort_values(["change", "employee_id"], ignore_index=True)',
+       'sort_values(["change", "employee_id"], ascending=[True, False], ignore_index=True)')],
+     "hidden", "not in the expected order"),
+    ("touchpoints_coming_up", "the overdue kept",
+     [('(soon["days_left"] >= 0) & ', "")], "visible", "already overdue"),
+    ("touchpoints_coming_up", "today's noon not turned into a date",
+     [("today = pd.Timestamp(today).normalize()", "today = pd.Timestamp(today)")], "visible",
+     "one short"),
+    ("touchpoints_coming_up", "within ignored (always 30 days)",
+     [('soon["days_left"] <= within', 'soon["days_left"] <= 30')], "visible", "within=45"),
+    ("touchpoints_coming_up", "exactly `within` days away left out (<)",
+     [('soon["days_left"] <= within', 'soon["days_left"] < within')], "hidden", "row"),
+    ("touchpoints_coming_up", "due today left out (> 0)",
+     [('soon["days_left"] >= 0', 'soon["days_left"] > 0')], "hidden", "row"),
+    ("touchpoints_coming_up", "people who left kept",
      [('here = sponsors[sponsors["employee_id"].isin(org_after["employee_id"])]',
-       "here = sponsors")], "visible"),
-    ("education_priority", "off by one in the score",
-     [("(6 - ranked", "(5 - ranked")], "visible"),
-    ("education_priority", "ties broken by the less influential first",
-     [("ascending=[False, False, True]", "ascending=[False, True, True]")], "visible"),
-    ("education_priority", "unsorted",
-     [("ascending=[False, False, True]", "ascending=[True, True, True]")], "visible"),
-    ("education_priority", "wrong type (a list of ids)",
-     [("ignore_index=True)", "ignore_index=True)['employee_id'].tolist()")], "visible"),
-    ("touchpoints_due", "exactly max_days counted as overdue (>=)",
-     [('due["days_since"] > max_days', 'due["days_since"] >= max_days')], "hidden"),
-    ("touchpoints_due", "people who left kept",
-     [('here = sponsors[sponsors["employee_id"].isin(org_after["employee_id"])]',
-       "here = sponsors")], "hidden"),
-    ("touchpoints_due", "weekends booked",
-     [("pd.bdate_range(", "pd.date_range(")], "visible"),
-    ("touchpoints_due", "first meeting booked today",
-     [("pd.bdate_range(today + pd.Timedelta(days=1)", "pd.bdate_range(today")], "visible"),
-    ("touchpoints_due", "unsorted (most recent first)",
-     [("ascending=[False, True]", "ascending=[True, True]")], "visible"),
-    ("touchpoints_due", "wrong type (a list of ids)",
-     [("    return due\n", "    return due['employee_id'].tolist()\n")], "visible"),
+       "here = sponsors")], "hidden", "left the org"),
+    ("touchpoints_coming_up", "ties broken Z to A",
+     [('sort_values(["days_left", "employee_id"], ignore_index=True)',
+       'sort_values(["days_left", "employee_id"], ascending=[True, False], ignore_index=True)')],
+     "hidden", "not in the expected order"),
+    ("touchpoints_coming_up", "wrong type (a list of ids)",
+     [('return soon.sort_values(["days_left", "employee_id"], ignore_index=True)',
+       'return soon.sort_values(["days_left", "employee_id"])["employee_id"].tolist()')],
+     "visible", "should return a pandas DataFrame"),
 ]
 
 
@@ -139,13 +158,15 @@ def test_the_solution_passes_its_test_cell(solved, task, capsys):
     assert out.count("✔") == 2 and err == ""
 
 
-@pytest.mark.parametrize(("task", "slip", "edits", "caught_by"), SLIPS,
-                         ids=[f"{task}: {slip}" for task, slip, _, _ in SLIPS])
-def test_a_typical_slip_is_rejected(solved, task, slip, edits, caught_by):
+@pytest.mark.parametrize(("task", "slip", "edits", "caught_by", "named"), SLIPS,
+                         ids=[f"{task}: {slip}" for task, slip, *_ in SLIPS])
+def test_a_typical_slip_is_rejected_with_a_message_that_names_it(solved, task, slip, edits,
+                                                                 caught_by, named):
     wrong = variant(task, edits, solved)
     check = getattr(checks, task if caught_by == "visible" else f"{task}_edge_cases")
-    with pytest.raises(feedback.CheckFailed):
+    with pytest.raises(feedback.CheckFailed) as failed:
         check(wrong)
+    assert named in failed.value.message, failed.value.message
     with pytest.raises(feedback.CheckFailed):
         run_test_cell(task, wrong, solved)
 
@@ -161,36 +182,46 @@ def test_none_and_an_always_equal_object_are_rejected(solved, task, answer):
 
 
 def test_changing_the_inputs_does_not_change_the_expected_answer(solved):
-    def vandal(org_after, sponsors):
-        answer = solved["sponsor_reach"](org_after, sponsors)
+    def vandal(org_before, org_after, sponsors):
+        answer = solved["reach_change"](org_before, org_after, sponsors)
         org_after["manager_id"] = None
         sponsors["employee_id"] = "nobody"
         return answer
 
-    checks.sponsor_reach(vandal)
-    checks.sponsor_reach(solved["sponsor_reach"])
+    checks.reach_change(vandal)
+    checks.reach_change(solved["reach_change"])
 
 
-def test_next_touchpoint_without_a_time_zone_counts_as_the_same_day(solved):
-    def plain(sponsors, org_after, today, max_days=90):
-        due = solved["touchpoints_due"](sponsors, org_after, today, max_days)
-        due["next_touchpoint"] = due["next_touchpoint"].dt.tz_localize(None)
-        return due
+def test_meet_by_without_a_time_zone_counts_as_the_same_day(solved):
+    def plain(sponsors, org_after, today, max_days=90, within=30):
+        soon = solved["touchpoints_coming_up"](sponsors, org_after, today, max_days, within)
+        soon["meet_by"] = soon["meet_by"].dt.tz_localize(None)
+        return soon
 
-    checks.touchpoints_due(plain)
-    checks.touchpoints_due_edge_cases(plain)
+    checks.touchpoints_coming_up(plain)
+    checks.touchpoints_coming_up_edge_cases(plain)
 
 
 def test_the_sample_data_has_what_the_tasks_are_about(solved):
     # Each task is only worth doing if the data holds the case it teaches.
-    changes = solved["sponsor_changes"](solved["org_before"], solved["org_after"],
-                                        solved["sponsors"])
-    assert {"left", "moved"} <= set(changes["status"])
-    assert solved["units_without_sponsor"](solved["org_after"], solved["sponsors"])
-    due = solved["touchpoints_due"](solved["sponsors"], solved["org_after"])
-    assert 0 < len(due) < len(solved["sponsors"])
-    assert isinstance(due["next_touchpoint"].iloc[0], pd.Timestamp)
-
+    org_before, org_after, sponsors = (solved[name] for name in
+                                       ("org_before", "org_after", "sponsors"))
+    assert solved["sponsors_who_left"](sponsors, org_after)
+    for unit in checks.UNITS_SHOWN[:1]:
+        statuses = set(solved["unit_changes"](org_before, org_after, unit)["status"])
+        assert statuses == set(checks.toolkit.STATUSES), (unit, statuses)
+    top = solved["unit_changes"](org_before, org_after, checks.UNITS_SHOWN[1])
+    top_id = org_before.loc[org_before["manager_id"].isna(), "employee_id"].iloc[0]
+    assert top_id in set(top["employee_id"])  # the two-missing-managers case is visible
+    # An office is uncovered only because its sponsor left: the stale-office pitfall shows.
+    offices = solved["offices_without_sponsor"](org_after, sponsors)
+    before_ids = org_before.set_index("employee_id")
+    assert set(offices) & set(before_ids.loc[sponsors["employee_id"], "location"].astype(str))
+    assert solved["reach_change"](org_before, org_after, sponsors)["change"].nunique() > 1
+    soon = solved["touchpoints_coming_up"](sponsors, org_after)
+    assert 0 < len(soon) < len(sponsors)
+    assert isinstance(soon["meet_by"].iloc[0], pd.Timestamp)
+    assert len(solved["touchpoints_coming_up"](sponsors, org_after, max_days=60, within=45))
 
 
 # A decision, not a formula: any plan that keeps the rules passes; these do not.

@@ -1,4 +1,4 @@
-"""Checks for exercise 00_start_here: two warm-up tasks that prove the set-up works.
+"""Checks for exercise 00_start_here: three warm-up tasks that prove the set-up works.
 
 The expected answers are counted here with plain Python (collections.Counter), so that
 they do not depend on the pandas idiom the learner picks.
@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
 from sociallearning import feedback
@@ -21,6 +22,11 @@ def _sample_data() -> tuple[pd.DataFrame, pd.DataFrame]:
     from sociallearning.data import load
 
     return load("org_after"), load("posts")
+
+
+def expected_people_in(org: pd.DataFrame, office: str) -> int:
+    """Employees whose location is `office`."""
+    return sum(1 for place in org["location"] if str(place) == office)
 
 
 def expected_headcount(org: pd.DataFrame) -> dict[str, int]:
@@ -38,7 +44,56 @@ def busiest_weekdays(posts: pd.DataFrame) -> list[str]:
     return [day for day in WEEKDAYS if days[day] == most]
 
 
-# --- 0.1 headcount per business unit ---------------------------------------------------------
+# --- 0.1 people in one office ------------------------------------------------------------
+
+OFFICES_SHOWN = ("London", "São Paulo")
+
+
+def _check_people_in(got, org, office, what):
+    expected = expected_people_in(org, office)
+    if type(got) in (pd.DataFrame, pd.Series):
+        raise feedback.CheckFailed(
+            f"`{what}` returned the rows themselves ({_rows(len(got))}); return how many "
+            "there are: a whole number, such as len(rows).")
+    feedback.expect(isinstance(got, (int, np.integer)) and not isinstance(got, bool),
+                    f"`{what}` should return a whole number (int), but it returned "
+                    f"{type(got).__name__} {got!r:.60}.")
+    if got == len(org) and expected != len(org):
+        raise feedback.CheckFailed(f"`{what}` returned {got}, the number of all employees: "
+                                   "keep only the rows whose location is the office first.")
+    feedback.expect_close(got, expected, what)
+
+
+def _rows(count: int) -> str:
+    return "1 row" if count == 1 else f"{count} rows"
+
+
+def people_in_office(learner):
+    """Visible check of task 0.1 on the sample data, for two offices."""
+    with feedback.task("people_in_office"):
+        org_after, _ = _sample_data()
+        for office in OFFICES_SHOWN:
+            what = f"people_in_office(org_after, {office!r})"
+            _check_people_in(learner(org_after.copy(), office), org_after, office, what)
+    feedback.passed("people_in_office() counts the employees of one office.")
+
+
+def people_in_office_edge_cases(learner):
+    """Hidden checks of task 0.1 on a tiny org chart: an office with nobody in it too."""
+    org = pd.DataFrame({
+        "employee_id": ["E1", "E2", "E3", "E4"],
+        "business_unit": pd.Categorical(["Sales", "Ops", "Sales", "Ops"]),
+        "location": ["Leeds", "Lima", "Leeds", "Leeds"],
+    })
+    with feedback.task("people_in_office"):
+        for office in ("Leeds", "Lima", "Oslo"):
+            what = f"people_in_office() on a tiny org (Leeds 3, Lima 1) for {office!r}"
+            _check_people_in(learner(org.copy(), office), org, office, what)
+    feedback.passed("people_in_office() works on a tiny org chart, and says 0 for an office "
+                    "with nobody in it.")
+
+
+# --- 0.2 headcount per business unit ---------------------------------------------------------
 
 def _check_headcount(got, org, what):
     expected = expected_headcount(org)
@@ -58,7 +113,7 @@ def _check_headcount(got, org, what):
 
 
 def headcount_by_unit(learner):
-    """Visible check of task 0.1 on the sample data."""
+    """Visible check of task 0.2 on the sample data."""
     what = "headcount_by_unit(org_after)"
     with feedback.task("headcount_by_unit"):
         org_after, _ = _sample_data()
@@ -69,7 +124,7 @@ def headcount_by_unit(learner):
 
 
 def headcount_by_unit_edge_cases(learner):
-    """Hidden checks of task 0.1 on a tiny org chart."""
+    """Hidden checks of task 0.2 on a tiny org chart."""
     org = pd.DataFrame({
         "employee_id": ["E1", "E2", "E3", "E4", "E5", "E6"],
         "business_unit": pd.Categorical(["Sales", "Ops", "Sales", "Finance", "Sales", "Ops"]),
@@ -82,7 +137,7 @@ def headcount_by_unit_edge_cases(learner):
     feedback.passed("headcount_by_unit() works on a tiny org chart too.")
 
 
-# --- 0.2 busiest weekday -------------------------------------------------------------------------
+# --- 0.3 busiest weekday -------------------------------------------------------------------------
 
 def _check_weekday(got, posts, what):
     expected = busiest_weekdays(posts)
@@ -96,7 +151,7 @@ def _check_weekday(got, posts, what):
 
 
 def busiest_weekday(learner):
-    """Visible check of task 0.2 on the sample data."""
+    """Visible check of task 0.3 on the sample data."""
     what = "busiest_weekday(posts)"
     with feedback.task("busiest_weekday"):
         _, posts = _sample_data()
@@ -106,7 +161,7 @@ def busiest_weekday(learner):
 
 
 def busiest_weekday_edge_cases(learner):
-    """Hidden checks of task 0.2 on six hand-placed posts: three of them just after midnight
+    """Hidden checks of task 0.3 on six hand-placed posts: three of them just after midnight
     UTC on Mondays, which is still Sunday evening in the Americas."""
     posts = pd.DataFrame({
         "post_id": ["P1", "P2", "P3", "P4", "P5", "P6"],

@@ -3,7 +3,7 @@ the solution cells of 01_sponsors.ipynb beside this file.
 
 Each task has a visible check (on the sample data) and `*_edge_cases` (a tiny hand-built
 re-org: a sponsor who left, a sponsor whose manager left, a renamed unit, the person at the
-top with no manager, ties, nobody due, no sponsors at all). The learner's function always
+top with no manager, ties, nobody coming up, no sponsors at all). The learner's function always
 gets copies, so changing its inputs cannot change the expected answer.
 """
 
@@ -111,27 +111,58 @@ def _expect_no_leavers(got, org_after, what):
                         "Keep only sponsors whose employee_id is in org_after.")
 
 
-def _expect_current_units(got, org_after, sponsors, what):
-    """A plain-words nudge when a unit listed as uncovered has a sponsor working in it now."""
+# --- 1.1 sponsors who left -------------------------------------------------------------------
+
+def _expect_ids(got, sponsors, org_after, what):
+    """A plain-words nudge when the list holds sponsors who stayed, or not ids at all."""
     if type(got) is not list:
         return
-    now = org_after[org_after["employee_id"].isin(sponsors["employee_id"])]
-    for unit in got:
-        there = now.loc[now["business_unit"].astype(str) == str(unit), "employee_id"].tolist()
-        if there:
-            raise feedback.CheckFailed(
-                f"{_named(what)} lists {unit!r}, but sponsor {there[0]} works there after the "
-                "re-org. Use each sponsor's unit from org_after.")
+    stayed = sorted(set(map(str, got)) & set(org_after["employee_id"]))
+    feedback.expect(not stayed, f"{_named(what)} lists {stayed[:5]}, who are still in org_after: "
+                    "keep the sponsors whose id is NOT in org_after (note the ~).")
+    strangers = sorted(set(map(str, got)) - set(sponsors["employee_id"]))
+    feedback.expect(not strangers, f"{_named(what)} lists {strangers[:3]}, which are not "
+                    "sponsors' employee ids: list ids such as 'E0005', not names.")
 
 
-def _expect_reference_frame(learner, reference_function, frames, org_after, what):
-    """learner(*frames) lists no leavers and returns the same frame as the reference."""
-    got = learner(*_copies(*frames))
-    _expect_no_leavers(got, org_after, what)
-    feedback.expect_same_frame(got, reference_function(*frames), what)
+def sponsors_who_left(learner):
+    """Visible check of task 1.1 on the sample data."""
+    what = "sponsors_who_left(sponsors, org_after)"
+    with feedback.task("sponsors_who_left"):
+        _, org_after, sponsors = _sample()
+        got = learner(*_copies(sponsors, org_after))
+        expected = reference.sponsors_who_left(sponsors, org_after)
+        feedback.expect_type(got, list, what)
+        _expect_ids(got, sponsors, org_after, what)
+        feedback.expect_same_values(got, expected, what)
+    feedback.passed("sponsors_who_left() lists, A to Z, the sponsors whose support left with "
+                    "them.")
 
 
-# --- 1.1 what the re-org did to each sponsor ------------------------------------------------
+def sponsors_who_left_edge_cases(learner):
+    """Hidden checks of task 1.1: rows out of order, a tiny re-org, no sponsors."""
+    _, org_after, sponsors = _sample()
+    cases = {
+        "the sample data with the sponsors table in reverse order":
+            (sponsors.iloc[::-1], org_after),
+        "a tiny re-org": (TINY_SPONSORS, TINY_AFTER),
+        "a tiny re-org where everyone but S1 left": (TINY_SPONSORS, TINY_AFTER.iloc[:1]),
+        "no sponsors at all": (TINY_SPONSORS.iloc[:0], TINY_AFTER),
+    }
+    with feedback.task("sponsors_who_left"):
+        for case, (table, org) in cases.items():
+            what = f"sponsors_who_left() on {case}"
+            got = learner(*_copies(table, org))
+            feedback.expect_type(got, list, what)
+            _expect_ids(got, table, org, what)
+            feedback.expect_same_values(got, reference.sponsors_who_left(table, org), what)
+    feedback.passed("sponsors_who_left() sorts the ids itself and copes with no sponsors.")
+
+
+# --- 1.2 what the re-org did to one unit's people -----------------------------------------------
+
+UNITS_SHOWN = ("Finance", "Executive Office")  # every status; the top with no manager
+
 
 def _expect_known_statuses(got, what):
     if type(got) is pd.DataFrame and "status" in got.columns:
@@ -140,182 +171,281 @@ def _expect_known_statuses(got, what):
                         f"{list(toolkit.STATUSES)}; you have {unknown[:5]}.")
 
 
-def sponsor_changes(learner):
-    """Visible check of task 1.1 on the sample data."""
-    what = "sponsor_changes(org_before, org_after, sponsors)"
-    with feedback.task("sponsor_changes"):
-        org_before, org_after, sponsors = _sample()
-        got = learner(*_copies(org_before, org_after, sponsors))
-        expected = reference.sponsor_changes(org_before, org_after, sponsors)
-        feedback.expect_type(got, pd.DataFrame, what)
-        feedback.expect_columns(got, list(expected.columns), what)
-        _expect_known_statuses(got, what)
-        feedback.expect_same_frame(got, expected, what)
-    feedback.passed("sponsor_changes() says, for every sponsor, whether they left, moved, "
-                    "have a new manager or are unchanged, with their unit before and after.")
+def _expect_everyone_of_the_unit(got, org_before, unit, what):
+    """Name the slice when the rows are not the unit's people before the re-org."""
+    if type(got) is not pd.DataFrame or "employee_id" not in got.columns:
+        return
+    wanted = set(org_before.loc[org_before["business_unit"].astype(str) == unit,
+                                "employee_id"])
+    strangers = sorted(set(map(str, got["employee_id"])) - wanted)
+    feedback.expect(not strangers, f"{_named(what)} lists {strangers[:3]}, who were not in "
+                    f"{unit!r} before the re-org: take the people from org_before.")
+    missing = sorted(wanted - set(map(str, got["employee_id"])))
+    feedback.expect(not missing, f"{_named(what)} leaves out {missing[:3]}, who were in "
+                    f"{unit!r} before the re-org (people who left included).")
 
 
-def sponsor_changes_edge_cases(learner):
-    """Hidden checks of task 1.1: left, renamed unit, manager left, no manager, no sponsors."""
+def _expect_statuses_right(got, expected, what):
+    """Name the rule when a status is wrong: NaN managers, or the order of the rules."""
+    if type(got) is not pd.DataFrame or not {"employee_id", "status"} <= set(got.columns):
+        return
+    said = dict(zip(map(str, got["employee_id"]), got["status"], strict=True))
+    for employee, status in zip(expected["employee_id"], expected["status"], strict=True):
+        mine = said.get(employee)
+        if mine is None or mine == status:
+            continue
+        if status == "unchanged" and mine == "new manager":
+            raise feedback.CheckFailed(
+                f"{_named(what)} says {employee} has a new manager, but nothing changed: when "
+                "both manager ids are missing (the top of the company), it is the same "
+                "manager. NaN == NaN is False in pandas; check .isna() on both sides.")
+        if status == "moved" and mine == "new manager":
+            raise feedback.CheckFailed(
+                f"{_named(what)} says {employee} has a new manager, but they moved to another "
+                "unit: 'moved' comes before 'new manager'. Check the order of the rules.")
+        raise feedback.CheckFailed(f"{_named(what)} says {employee} is {mine!r}; they are "
+                                   f"{status!r}.")
+
+
+def _check_unit_changes(learner, org_before, org_after, unit, what):
+    got = learner(*_copies(org_before, org_after), unit)
+    expected = reference.unit_changes(org_before, org_after, unit)
+    feedback.expect_type(got, pd.DataFrame, what)
+    feedback.expect_columns(got, list(expected.columns), what)
+    _expect_known_statuses(got, what)
+    _expect_everyone_of_the_unit(got, org_before, unit, what)
+    _expect_statuses_right(got, expected, what)
+    feedback.expect_same_frame(got, expected, what)
+
+
+def unit_changes(learner):
+    """Visible check of task 1.2 on the sample data, for two units."""
+    with feedback.task("unit_changes"):
+        org_before, org_after, _ = _sample()
+        for unit in UNITS_SHOWN:
+            what = f"unit_changes(org_before, org_after, {unit!r})"
+            _check_unit_changes(learner, org_before, org_after, unit, what)
+    feedback.passed("unit_changes() says, for everyone of a unit, whether they left, moved, "
+                    "have a new manager or are unchanged, and where they are now.")
+
+
+def unit_changes_edge_cases(learner):
+    """Hidden checks of task 1.2: a renamed unit, a manager who left, the top, no one."""
     cases = {
-        "a tiny re-org (a sponsor who left, one whose manager left, a renamed unit, the top "
-        "of the company with no manager)": (TINY_BEFORE, TINY_AFTER, TINY_SPONSORS),
-        "no sponsors at all": (TINY_BEFORE, TINY_AFTER, TINY_SPONSORS.iloc[:0]),
+        "the tiny re-org's 'Ops' (renamed Operations)": "Ops",
+        "the tiny re-org's 'Sales' (its head left, one report has a new manager)": "Sales",
+        "the tiny re-org's 'Exec' (the top of the company, no manager)": "Exec",
+        "a unit that did not exist before ('Marketing')": "Marketing",
     }
-    with feedback.task("sponsor_changes"):
-        for case, frames in cases.items():
-            what = f"sponsor_changes() on {case}"
-            got = learner(*_copies(*frames))
-            _expect_known_statuses(got, what)
-            feedback.expect_same_frame(got, reference.sponsor_changes(*frames), what)
-    feedback.passed("sponsor_changes() handles a manager who left, a renamed unit, the top "
-                    "of the company and an empty sponsor list.")
+    with feedback.task("unit_changes"):
+        for case, unit in cases.items():
+            _check_unit_changes(learner, TINY_BEFORE, TINY_AFTER, unit,
+                                f"unit_changes() on {case}")
+    feedback.passed("unit_changes() handles a renamed unit, a manager who left, the top of the "
+                    "company and a unit nobody was in.")
 
 
-# --- 1.2 units with no sponsor ---------------------------------------------------------------
+# --- 1.3 offices with no sponsor --------------------------------------------------------------
 
-def units_without_sponsor(learner):
-    """Visible check of task 1.2 on the sample data."""
-    what = "units_without_sponsor(org_after, sponsors)"
-    with feedback.task("units_without_sponsor"):
+def _expect_current_offices(got, org_after, sponsors, what):
+    """A plain-words nudge when an office listed as uncovered has a sponsor working there."""
+    if type(got) is not list:
+        return
+    now = org_after[org_after["employee_id"].isin(sponsors["employee_id"])]
+    for office in got:
+        there = now.loc[now["location"].astype(str) == str(office), "employee_id"].tolist()
+        if there:
+            raise feedback.CheckFailed(
+                f"{_named(what)} lists {office!r}, but sponsor {there[0]} works there after the "
+                "re-org. Use each sponsor's office from org_after.")
+
+
+def _expect_no_offices_of_leavers(got, expected, org_after, sponsors, what):
+    """Name the pitfall when offices are missing because sponsors who left still count."""
+    if type(got) is not list:
+        return
+    missing = sorted(set(map(str, expected)) - set(map(str, got)))
+    leavers = sponsors[~sponsors["employee_id"].isin(org_after["employee_id"])]
+    if missing and len(leavers):
+        feedback.expect(False, f"{_named(what)} leaves out {missing[:3]}, where no sponsor works "
+                        "now. Did sponsors who left still count for their old office? Count "
+                        "only sponsors who are in org_after.")
+
+
+def _check_offices(learner, org_after, sponsors, what):
+    got = learner(*_copies(org_after, sponsors))
+    expected = reference.offices_without_sponsor(org_after, sponsors)
+    feedback.expect_type(got, list, what)
+    _expect_current_offices(got, org_after, sponsors, what)
+    _expect_no_offices_of_leavers(got, expected, org_after, sponsors, what)
+    feedback.expect_same_values(got, expected, what)
+
+
+def offices_without_sponsor(learner):
+    """Visible check of task 1.3 on the sample data."""
+    with feedback.task("offices_without_sponsor"):
         _, org_after, sponsors = _sample()
-        got = learner(*_copies(org_after, sponsors))
-        expected = reference.units_without_sponsor(org_after, sponsors)
-        feedback.expect_type(got, list, what)
-        _expect_current_units(got, org_after, sponsors, what)
-        feedback.expect_same_values(got, expected, what)
-    feedback.passed("units_without_sponsor() lists, in order, the units of the new org where "
-                    "no sponsor works now.")
+        _check_offices(learner, org_after, sponsors,
+                       "offices_without_sponsor(org_after, sponsors)")
+    feedback.passed("offices_without_sponsor() lists, in order, the offices where no sponsor "
+                    "works now.")
 
 
-def units_without_sponsor_edge_cases(learner):
-    """Hidden checks of task 1.2: stale units, leavers, no sponsors, no people."""
+def offices_without_sponsor_edge_cases(learner):
+    """Hidden checks of task 1.3: a sponsor who left, no sponsors, no people."""
+    offices = {"S1": "Leeds", "S3": "Leeds", "S4": "Lagos", "S5": "Lagos", "S6": "Lima",
+               "S7": "Lima", "S8": "Oslo"}
+    org = TINY_AFTER.assign(location=TINY_AFTER["employee_id"].map(offices))
     few = TINY_SPONSORS[TINY_SPONSORS["employee_id"].isin(["S2", "S6"])]
     cases = {
-        "a tiny re-org": (TINY_AFTER, TINY_SPONSORS),
-        "a tiny re-org where Sales' only sponsor left (the sponsors table still says Sales)":
-            (TINY_AFTER, few),
-        "no sponsors at all": (TINY_AFTER, TINY_SPONSORS.iloc[:0]),
-        "an empty org chart": (TINY_AFTER.iloc[:0], TINY_SPONSORS),
+        "a tiny re-org with four offices": (org, TINY_SPONSORS),
+        "a tiny re-org where S2 left and S6 is the only sponsor left": (org, few),
+        "no sponsors at all": (org, TINY_SPONSORS.iloc[:0]),
+        "an empty org chart": (org.iloc[:0], TINY_SPONSORS),
     }
-    with feedback.task("units_without_sponsor"):
-        for case, frames in cases.items():
-            what = f"units_without_sponsor() on {case}"
-            got = learner(*_copies(*frames))
-            feedback.expect_type(got, list, what)
-            _expect_current_units(got, *frames, what)
-            feedback.expect_same_values(got, reference.units_without_sponsor(*frames), what)
-    feedback.passed("units_without_sponsor() uses each sponsor's unit after the re-org and "
-                    "leaves out sponsors who left.")
-
-
-# --- 1.3 reach in the new reporting tree ------------------------------------------------------
-
-def sponsor_reach(learner):
-    """Visible check of task 1.3 on the sample data."""
-    what = "sponsor_reach(org_after, sponsors)"
-    with feedback.task("sponsor_reach"):
-        _, org_after, sponsors = _sample()
-        _expect_reference_frame(learner, reference.sponsor_reach, (org_after, sponsors),
-                                org_after, what)
-    feedback.passed("sponsor_reach() counts everyone under each remaining sponsor, directly "
-                    "or indirectly, largest reach first.")
-
-
-def sponsor_reach_edge_cases(learner):
-    """Hidden checks of task 1.3: leavers, ties, a branch whose manager left, no sponsors."""
-    cases = {
-        "a tiny re-org (ties at reach 0)": (TINY_AFTER, TINY_SPONSORS),
-        "a tiny re-org where a sponsor's manager left and nobody replaced them":
-            (TINY_AFTER_ORPHAN, TINY_SPONSORS),
-        "no sponsors at all": (TINY_AFTER, TINY_SPONSORS.iloc[:0]),
-    }
-    with feedback.task("sponsor_reach"):
+    with feedback.task("offices_without_sponsor"):
         for case, (org_after, sponsors) in cases.items():
-            _expect_reference_frame(learner, reference.sponsor_reach, (org_after, sponsors),
-                                    org_after, f"sponsor_reach() on {case}")
-    feedback.passed("sponsor_reach() leaves out leavers, breaks ties by id and copes with a "
+            _check_offices(learner, org_after, sponsors,
+                           f"offices_without_sponsor() on {case}")
+    feedback.passed("offices_without_sponsor() uses each sponsor's office after the re-org and "
+                    "copes with no sponsors or no people.")
+
+
+# --- 1.4 reach before and after ---------------------------------------------------------------
+
+def _expect_reach_rules(got, expected, what):
+    """Name the usual mistakes: the sponsor counted, direct reports only, after - before."""
+    columns = {"employee_id", "reach_before", "reach_after", "change"}
+    if type(got) is not pd.DataFrame or not columns <= set(got.columns) or len(got) != len(
+            expected):
+        return
+    mine = got.set_index(got["employee_id"].astype(str))
+    right = expected.set_index("employee_id")
+    common = [e for e in right.index if e in mine.index]
+    for column in ("reach_before", "reach_after"):
+        diffs = [mine.at[e, column] - right.at[e, column] for e in common]
+        if diffs and all(d == 1 for d in diffs):
+            raise feedback.CheckFailed(f"{_named(what)}: every {column} is one too many. Reach "
+                                       "does not count the sponsor themself.")
+    changes = [(mine.at[e, "change"], right.at[e, "change"]) for e in common]
+    if changes and any(c != 0 for _, c in changes) and all(m == -c for m, c in changes):
+        raise feedback.CheckFailed(f"{_named(what)}: change has the wrong sign. It is "
+                                   "reach_after - reach_before, so a loss is negative.")
+    top = right["reach_after"].idxmax() if len(right) else None
+    if top in mine.index and mine.at[top, "reach_after"] < right.at[top, "reach_after"]:
+        feedback.expect(False, f"{_named(what)}: {top}'s reach_after is "
+                        f"{mine.at[top, 'reach_after']}, too low. Count everyone below them, "
+                        "direct and indirect reports (nx.descendants), with the arrows going "
+                        "from manager to report.")
+
+
+def _check_reach_change(learner, org_before, org_after, sponsors, what):
+    got = learner(*_copies(org_before, org_after, sponsors))
+    expected = reference.reach_change(org_before, org_after, sponsors)
+    _expect_no_leavers(got, org_after, what)
+    _expect_reach_rules(got, expected, what)
+    feedback.expect_same_frame(got, expected, what)
+
+
+def reach_change(learner):
+    """Visible check of task 1.4 on the sample data."""
+    with feedback.task("reach_change"):
+        org_before, org_after, sponsors = _sample()
+        _check_reach_change(learner, org_before, org_after, sponsors,
+                            "reach_change(org_before, org_after, sponsors)")
+    feedback.passed("reach_change() compares each remaining sponsor's reach before and after "
+                    "the re-org, biggest loss first.")
+
+
+def reach_change_edge_cases(learner):
+    """Hidden checks of task 1.4: ties, a branch whose manager left, no sponsors."""
+    cases = {
+        "a tiny re-org (ties on change)": (TINY_BEFORE, TINY_AFTER, TINY_SPONSORS),
+        "a tiny re-org where a sponsor's manager left and nobody replaced them":
+            (TINY_BEFORE, TINY_AFTER_ORPHAN, TINY_SPONSORS),
+        "no sponsors at all": (TINY_BEFORE, TINY_AFTER, TINY_SPONSORS.iloc[:0]),
+    }
+    with feedback.task("reach_change"):
+        for case, frames in cases.items():
+            _check_reach_change(learner, *frames, f"reach_change() on {case}")
+    feedback.passed("reach_change() leaves out leavers, breaks ties by id and copes with a "
                     "branch whose manager left.")
 
 
-# --- 1.4 whom to educate first ------------------------------------------------------------------
+# --- 1.5 touchpoints coming up ----------------------------------------------------------------
 
-def education_priority(learner):
-    """Visible check of task 1.4 on the sample data."""
-    what = "education_priority(sponsors, org_after)"
-    with feedback.task("education_priority"):
-        _, org_after, sponsors = _sample()
-        _expect_reference_frame(learner, reference.education_priority, (sponsors, org_after),
-                                org_after, what)
-    feedback.passed("education_priority() puts influential sponsors who are least at ease "
-                    "with social media first.")
-
-
-def education_priority_edge_cases(learner):
-    """Hidden checks of task 1.4: a leaver with the top score, ties, no sponsors."""
-    cases = {
-        "a tiny re-org (the top score left; two sponsors tie on priority)":
-            (TINY_SPONSORS, TINY_AFTER),
-        "no sponsors at all": (TINY_SPONSORS.iloc[:0], TINY_AFTER),
-    }
-    with feedback.task("education_priority"):
-        for case, (sponsors, org_after) in cases.items():
-            _expect_reference_frame(learner, reference.education_priority, (sponsors, org_after),
-                                    org_after, f"education_priority() on {case}")
-    feedback.passed("education_priority() leaves out leavers and breaks ties by influence, "
-                    "then id.")
-
-
-# --- 1.5 touchpoints due --------------------------------------------------------------------------
-
-def _as_plain_days(frame):
-    """next_touchpoint as days without time zone, whether it came as midnight UTC (like the
+def _as_plain_days(frame, column="meet_by"):
+    """A date column as days without time zone, whether it came as midnight UTC (like the
     data's dates) or without a zone: the lesson is which day, not how it is stored."""
-    if type(frame) is pd.DataFrame and "next_touchpoint" in frame.columns:
-        column = frame["next_touchpoint"]
-        if pd.api.types.is_datetime64_any_dtype(column):
+    if type(frame) is pd.DataFrame and column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values):
             frame = frame.copy()
-            frame["next_touchpoint"] = toolkit.as_days(column).dt.tz_localize(None)
+            frame[column] = toolkit.as_days(values).dt.tz_localize(None)
     return frame
 
 
-def touchpoints_due(learner):
+def _expect_window(got, expected, within, what):
+    """Name the pitfalls: the overdue kept, or today's time of day not dropped."""
+    if type(got) is not pd.DataFrame or "days_left" not in got.columns:
+        return
+    days = pd.to_numeric(got["days_left"], errors="coerce")
+    overdue = got.loc[days < 0, "employee_id"].astype(str).tolist()
+    feedback.expect(not overdue, f"{_named(what)} lists {overdue[:3]}, already overdue "
+                    "(days_left below 0): they belong on the overdue list, not this one.")
+    late = got.loc[days > within, "employee_id"].astype(str).tolist()
+    feedback.expect(not late, f"{_named(what)} lists {late[:3]}, due in more than "
+                    f"within={within} days.")
+    if "employee_id" in got.columns and len(got) == len(expected) and len(got):
+        mine = dict(zip(got["employee_id"].astype(str), days, strict=True))
+        diffs = {mine.get(e, d) - d for e, d in zip(expected["employee_id"],
+                                                     expected["days_left"], strict=True)}
+        feedback.expect(diffs != {-1}, f"{_named(what)}: every days_left is one short. `today` "
+                        "is a moment at noon: turn it into a date with "
+                        "pd.Timestamp(today).normalize() before counting days.")
+
+
+def _check_coming_up(learner, sponsors, org_after, today, max_days, within, what):
+    got = learner(*_copies(sponsors, org_after), today=today, max_days=max_days,
+                  within=within)
+    expected = reference.touchpoints_coming_up(sponsors, org_after, today=today,
+                                               max_days=max_days, within=within)
+    _expect_no_leavers(got, org_after, what)
+    _expect_window(got, expected, within, what)
+    feedback.expect_same_frame(_as_plain_days(got), _as_plain_days(expected), what)
+
+
+def touchpoints_coming_up(learner):
     """Visible check of task 1.5 on the sample data."""
-    with feedback.task("touchpoints_due"):
+    with feedback.task("touchpoints_coming_up"):
         _, org_after, sponsors = _sample()
         today = _reference_now()
-        for max_days in (90, 30):
-            what = f"touchpoints_due(sponsors, org_after, today=REFERENCE_NOW, max_days={max_days})"
-            got = learner(*_copies(sponsors, org_after), today=today, max_days=max_days)
-            expected = reference.touchpoints_due(sponsors, org_after, today=today,
-                                                 max_days=max_days)
-            _expect_no_leavers(got, org_after, what)
-            feedback.expect_same_frame(_as_plain_days(got), _as_plain_days(expected), what)
-    feedback.passed("touchpoints_due() lists the sponsors nobody met for too long, longest "
-                    "wait first, one meeting per working day.")
+        for max_days, within in ((90, 30), (60, 45)):
+            what = (f"touchpoints_coming_up(sponsors, org_after, today=REFERENCE_NOW, "
+                    f"max_days={max_days}, within={within})")
+            _check_coming_up(learner, sponsors, org_after, today, max_days, within, what)
+    feedback.passed("touchpoints_coming_up() lists the sponsors to meet soon, before they wait "
+                    "too long, soonest first.")
 
 
-def touchpoints_due_edge_cases(learner):
-    """Hidden checks of task 1.5: exactly max_days, ties, weekends, leavers, nobody due."""
+def touchpoints_coming_up_edge_cases(learner):
+    """Hidden checks of task 1.5: due today, exactly `within` days away, a leaver, nobody."""
     friday = _reference_now()
     wednesday = pd.Timestamp("2026-03-04T09:00:00Z")
     cases = {
-        "a tiny re-org on a Friday (one sponsor waited exactly 90 days, two tie)":
-            (friday, 90),
-        "a tiny re-org on a Wednesday with max_days=0 (meetings run into next week)":
-            (wednesday, 0),
-        "a tiny re-org where nobody is due (max_days=400)": (friday, 400),
+        "a tiny re-org on a Friday (S1 is due today, S6 in exactly 85 days; within=85)":
+            (friday, 90, 85),
+        "a tiny re-org with max_days=500 (a sponsor who left is not due yet)":
+            (friday, 500, 400),
+        "a tiny re-org with max_days=100 (S3 and S5 tie, S1 a day later)": (friday, 100, 30),
+        "a tiny re-org on a Wednesday where nobody is coming up (within=0)": (wednesday, 90, 0),
     }
-    with feedback.task("touchpoints_due"):
-        for case, (today, max_days) in cases.items():
-            what = f"touchpoints_due() on {case}"
-            got = learner(*_copies(TINY_SPONSORS, TINY_AFTER), today=today, max_days=max_days)
-            expected = reference.touchpoints_due(TINY_SPONSORS, TINY_AFTER, today=today,
-                                                 max_days=max_days)
-            _expect_no_leavers(got, TINY_AFTER, what)
-            feedback.expect_same_frame(_as_plain_days(got), _as_plain_days(expected), what)
-    feedback.passed("touchpoints_due() counts strictly more than max_days, skips weekends, "
-                    "leaves out leavers and returns an empty table when nobody is due.")
+    with feedback.task("touchpoints_coming_up"):
+        for case, (today, max_days, within) in cases.items():
+            _check_coming_up(learner, TINY_SPONSORS, TINY_AFTER, today, max_days, within,
+                             f"touchpoints_coming_up() on {case}")
+    feedback.passed("touchpoints_coming_up() keeps both ends of the window, leaves out leavers "
+                    "and returns an empty table when nobody is coming up.")
 
 
 # --- 1.6 an action for each sponsor ---------------------------------------------------------
