@@ -200,6 +200,8 @@ def selfgrade(work: Path | None, *, jobs: int | None = None, limits: Limits = DE
                 grade_all(course, ready, rows, feedback_folder, jobs=jobs, limits=limits,
                           use_sandbox=use_sandbox)
     print(progress_table([rows[name] for name in mine]))
+    print(course_total([rows[name] for name in mine]))
+    record_progress(feedback_folder, [rows[name] for name in mine])
     print(f"\nFeedback for each exercise: {feedback_folder}/<exercise>.html")
     return 0
 
@@ -247,3 +249,35 @@ def progress_table(rows: list[tuple[str, str, str, str]]) -> str:
     lines = [f"{'module':<{width}}  {'score':>5}  {'max':>4}  what is left"]
     lines += [f"{m:<{width}}  {s:>5}  {x:>4}  {left}" for m, s, x, left in rows]
     return "\n".join(lines)
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def course_total(rows: list[tuple[str, str, str, str]]) -> str:
+    """One line for the whole course: points so far and exercises with every point."""
+    graded = [(_number(s), _number(x)) for _, s, x, _ in rows]
+    score = sum(s for s, x in graded if s is not None and x is not None)
+    maximum = sum(x for s, x in graded if x is not None)
+    complete = sum(1 for s, x in graded if x and s == x)
+    return (f"\nCourse: {score:g} of {maximum:g} automatic points so far; {complete} of "
+            f"{len(rows)} exercises have every automatic point.")
+
+
+def record_progress(feedback_folder: Path, rows: list[tuple[str, str, str, str]]) -> Path:
+    """The table as my-work/feedback/progress.json, for `sociallearning.progress` to show in
+    a notebook (the progress per module, without grading again)."""
+    import json
+
+    from sociallearning.progress import PROGRESS_FILE
+
+    modules = {name: {"score": _number(score), "max_score": _number(maximum), "left": left}
+               for name, score, maximum, left in rows}
+    path = Path(feedback_folder) / PROGRESS_FILE
+    path.write_text(json.dumps({"format": 1, "modules": modules}, indent=1) + "\n",
+                    encoding="utf-8")
+    return path

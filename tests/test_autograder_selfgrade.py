@@ -45,3 +45,9 @@ def test_selfgrade_grades_copies_and_writes_feedback(tmp_path, monkeypatch, caps
     html = (work / "feedback" / f"{demo.NAME}.html").read_text()
     assert "count_posts() counts each name once per post" in html
     assert demo.HIDDEN_TEXT not in html and "count_posts_hidden" not in html
+    # The course's line, and the progress a notebook shows (sociallearning.progress).
+    assert f"Course: {float(score):g} of {float(maximum):g} automatic points" in table
+    from sociallearning.progress import last_grades
+    graded = last_grades(work)[demo.NAME]
+    assert graded["score"] == float(score) and graded["max_score"] == float(maximum)
+    assert "top_name" in graded["left"]
