@@ -142,6 +142,21 @@ def build_parser() -> argparse.ArgumentParser:
     selfgrade.add_argument("--jobs", type=int, default=None,
                            help="parallel jobs (default: cores)")
     _add_sandbox_options(selfgrade)
+
+    review = commands.add_parser(
+        "peer-review", help="pair submissions so students review each other's written "
+        "answers with the rubric (optional)", **helpful,
+        description="After `nbgrader collect`, pair every student who submitted ASSIGNMENT "
+                    "with a classmate (nobody reviews themself, everyone is reviewed once) and "
+                    "write a review notebook per reviewer into reviews/ASSIGNMENT/: the "
+                    "classmate's answers without their name, the rubric of each written task "
+                    "as a checklist, and room for feedback; pairs.csv says who reviews whom.")
+    review.add_argument("assignment", help="e.g. 06_capstone")
+    review.add_argument("--course", type=Path, default=Path("."), help="the course folder")
+    review.add_argument("--out", type=Path, default=None,
+                        help="where to write (default: COURSE/reviews/ASSIGNMENT)")
+    review.add_argument("--seed", type=int, default=0,
+                        help="another number gives other pairs")
     return parser
 
 
@@ -215,6 +230,14 @@ def main(argv: list[str] | None = None) -> int:
 
             return selfgrade(args.work, jobs=args.jobs, limits=_limits(args),
                              use_sandbox=_use_sandbox(args))
+        if args.command == "peer-review":
+            from autograder.peer_review import make_reviews
+
+            pairs = make_reviews(args.course, args.assignment, out=args.out, seed=args.seed)
+            folder = pairs[0].notebook.parents[1]
+            print(f"{len(pairs)} review notebooks in {folder}/<reviewer>/ (who reviews whom: "
+                  f"{folder / 'pairs.csv'}). Hand each reviewer their folder.")
+            return 0
     except (CourseError, SandboxUnavailable) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
