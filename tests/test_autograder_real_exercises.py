@@ -12,7 +12,7 @@ from autograder.course import exercises_source
 from autograder.sandbox import SandboxUnavailable, check_sandbox
 
 pytestmark = pytest.mark.slow
-EXERCISES = ["00_start_here", "01_sponsors", "02_community", "03_thought_leaders"]
+EXERCISES = ["00_start_here", "01_sponsors", "02_community", "03_thought_leaders", "04_chat"]
 
 
 def automatic_points(name: str) -> float:

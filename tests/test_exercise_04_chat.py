@@ -1,0 +1,226 @@
+"""Exercise 04_chat: every test cell passes on the solution and rejects typical wrong answers
+(a time zone ignoring DST, retweets counted, "a1:" variants missed, impressions reported as
+reach, question slots overlapping, a role left empty), each with a message that names it."""
+
+from functools import partial
+
+import pytest
+from exercise_helpers import (
+    AlwaysEqual,
+    cell_info,
+    solution_cells,
+    solution_namespace,
+    solution_variant,
+    source_notebook,
+    test_cells,
+)
+from exercise_helpers import run_test_cell as run_exercise_test_cell
+
+from sociallearning import feedback
+from sociallearning.exercises import Exercise
+
+NAME = "04_chat"
+TASKS = ["chat_times_in_offices", "answers_per_question", "chat_numbers", "plan_chat"]
+TEST_CELLS = dict(test_cells(NAME))
+SOLUTION_CELLS = solution_cells(NAME)
+run_test_cell = partial(run_exercise_test_cell, NAME)
+
+checks = Exercise(NAME).checks_module()
+
+
+@pytest.fixture(scope="module")
+def solved():
+    return solution_namespace(NAME)
+
+
+def variant(task, edits, namespace):
+    # A slip may use what the setup cell does not import.
+    scope = dict(namespace)
+    exec("from datetime import timedelta, timezone", scope)
+    return solution_variant(NAME, task, edits, scope)
+
+
+# (task, the slip, edits to the solution, which check catches it, words the message holds)
+SLIPS = [
+    ("chat_times_in_offices", "a fixed UTC-5 offset for New York",
+     [("tzinfo=EASTERN", "tzinfo=timezone(timedelta(hours=-5))")], "visible",
+     "time zone ignoring DST"),
+    ("chat_times_in_offices", "every office converted with its winter offset",
+     [("local = start.astimezone(ZoneInfo(str(office.time_zone)))",
+       "local = start.astimezone(timezone(ZoneInfo(str(office.time_zone)).utcoffset("
+       "datetime(2026, 1, 15))))")], "visible", "time zone ignoring DST"),
+    ("chat_times_in_offices", "the New York date kept for every office",
+     [('"date": local.strftime("%Y-%m-%d")', '"date": start.strftime("%Y-%m-%d")')],
+     "visible", "date"),
+    ("chat_times_in_offices", "the autumn change missed (offsets of the first week kept)",
+     [("local = start.astimezone(ZoneInfo(str(office.time_zone)))",
+       "local = start.astimezone(timezone(start.astimezone(ZoneInfo(str(office.time_zone)))"
+       ".utcoffset() if week == 0 else ZoneInfo(str(office.time_zone)).utcoffset("
+       "datetime(int(first_thursday[:4]), int(first_thursday[5:7]), "
+       "int(first_thursday[8:]), 20))))")], "visible", "time zone ignoring DST"),
+    ("chat_times_in_offices", "unsorted",
+     [('sort_values(["location", "date"], ignore_index=True)',
+       'sort_values(["date", "location"], ignore_index=True)')], "visible", "order"),
+    ("answers_per_question", "upper-case A only (a1: missed)",
+     [(r"[Aa](\d+)", r"A(\d+)")], "visible", '"a1:" variants missed'),
+    ("answers_per_question", "answers in the thread (@host A1) missed",
+     [(r"^(?:@\w+\s+)*[Aa]", r"^[Aa]")], "visible", '"a1:" variants missed'),
+    ("answers_per_question", "only answers with the hashtag",
+     [('tweets = session_tweets[session_tweets["referenced_type"] != "retweeted"]',
+       'tweets = session_tweets[(session_tweets["referenced_type"] != "retweeted") & '
+       'session_tweets["text"].str.contains("#")]')], "visible", '"a1:" variants missed'),
+    ("answers_per_question", "A and a number searched anywhere in the text",
+     [(r'str.extract(r"^(?:@\w+\s+)*[Aa](\d+)\b")', r'str.extract(r"\b[Aa](\d+)\b")')],
+     "visible", "retweets counted"),
+    ("answers_per_question", "retweets counted (label searched after RT @name:)",
+     [('tweets = session_tweets[session_tweets["referenced_type"] != "retweeted"]',
+       "tweets = session_tweets"),
+      (r'str.extract(r"^(?:@\w+\s+)*[Aa](\d+)\b")',
+       r'str.extract(r"^(?:RT @\w+:\s+)?(?:@\w+\s+)*[Aa](\d+)\b")')],
+     "hidden", "retweets counted"),
+    ("answers_per_question", "one digit only (Q11 read as Q1)",
+     [(r"[Aa](\d+)", r"[Aa](\d)"), (r"^Q(\d+)", r"^Q(\d)")], "hidden", "every digit"),
+    ("answers_per_question", "a question nobody answered left out",
+     [('how="left"', 'how="inner"')], "hidden", "nobody answered"),
+    ("answers_per_question", "tweets counted as participants",
+     [('participants=("author_id", "nunique")', 'participants=("author_id", "size")')],
+     "hidden", "participants"),
+    ("chat_numbers", "retweets counted",
+     [('tweets = session_tweets[session_tweets["referenced_type"] != "retweeted"]',
+       "tweets = session_tweets")], "visible", "retweets counted"),
+    ("chat_numbers", "impressions reported as reach",
+     [('"report": "reported_impressions"', '"report": "potential_impressions"')], "visible",
+     "impressions reported as reach"),
+    ("chat_numbers", "followers counted once per person, not per tweet",
+     [('reach_if_all_saw.sum()',
+       'tweets.drop_duplicates("author_id")["author_id"].map(followers).fillna(0).sum()')],
+     "visible", "potential_impressions"),
+    ("chat_numbers", "numbers left as numpy numbers",
+     [('int(tweets["impression_count"].sum())', 'tweets["impression_count"].sum()')],
+     "visible", "whole number (int)"),
+    ("chat_numbers", "tweets by an author missing from x_users dropped",
+     [('followers = x_users.set_index("id")["followers_count"]',
+       'tweets = tweets[tweets["author_id"].isin(x_users["id"])]\n'
+       '    followers = x_users.set_index("id")["followers_count"]')], "hidden", "'tweets'"),
+    ("plan_chat", "question slots overlapping",
+     [('"at_minute": 5 + 8 * (k - 1), "minutes": 8', '"at_minute": 5 + 8 * (k - 1), '
+       '"minutes": 10')], "visible", "question slots overlapping"),
+    ("plan_chat", "a role left empty",
+     [('"note_taker": "Chen (Customer Experience)"', '"note_taker": ""')], "visible",
+     "a role left empty"),
+    ("plan_chat", "one slot for the whole company",
+     [('            {"weekday": "Wednesday", "start": "14:00", "time_zone": "Asia/Singapore"},\n',
+       "")], "visible", "no slot suits the Bengaluru office"),
+    ("plan_chat", "a slot that ignores the US clock change",
+     [('{"weekday": "Tuesday", "start": "09:00", "time_zone": "America/Chicago"}',
+       '{"weekday": "Tuesday", "start": "19:00", "time_zone": "UTC"}')], "visible",
+     "time zone ignoring DST"),
+    ("plan_chat", "too many questions for an hour",
+     [('"What is one small experiment your team could try next week?",',
+       '"What is one small experiment your team could try next week?",\n'
+       '        "One?", "Two?", "Three?",')], "visible", "six to eight"),
+    ("plan_chat", "the reminder at the end",
+     [('"reminder_at_minute": 28', '"reminder_at_minute": 55')], "visible", "near the middle"),
+    ("plan_chat", "the promo without the hashtag",
+     [('"promo": "New: #nwlchat,', '"promo": "New: a chat,')], "visible", "hashtag"),
+]
+
+
+def test_every_task_has_a_test_cell_a_solution_and_hints():
+    assert list(SOLUTION_CELLS) == TASKS
+    assert set(TEST_CELLS) == {f"test_{task}" for task in TASKS}
+    for task in TASKS:
+        hints = SOLUTION_CELLS[task].metadata["sociallearning"]["hints"]
+        assert 2 <= len(hints) <= 3 and all(isinstance(h, str) and h for h in hints)
+    hidden = [task for task in TASKS if "BEGIN HIDDEN TESTS" in TEST_CELLS[f"test_{task}"]]
+    assert hidden == TASKS[:3]  # the plan is read against rules, not against one answer
+    manual = [cell for cell in source_notebook(NAME).cells
+              if cell.cell_type == "markdown" and cell_info(cell).get("grade")]
+    assert [cell_info(cell)["grade_id"] for cell in manual] == ["reflection_internal_chat"]
+    assert manual[0].source != "YOUR ANSWER HERE" and cell_info(manual[0])["points"] > 0
+    assert len(manual[0].metadata["sociallearning"]["rubric"]) >= 4
+
+
+@pytest.mark.parametrize("task", TASKS)
+def test_the_solution_passes_its_test_cell(solved, task, capsys):
+    run_test_cell(task, solved[task], solved)
+    out, err = capsys.readouterr()
+    expected_ticks = 2 if "BEGIN HIDDEN TESTS" in TEST_CELLS[f"test_{task}"] else 1
+    assert out.count("✔") == expected_ticks and err == ""
+
+
+@pytest.mark.parametrize(("task", "slip", "edits", "caught_by", "named"), SLIPS,
+                         ids=[f"{task}: {slip}" for task, slip, *_ in SLIPS])
+def test_a_typical_slip_is_rejected_with_a_message_naming_it(solved, task, slip, edits,
+                                                             caught_by, named):
+    wrong = variant(task, edits, solved)
+    check = getattr(checks, task if caught_by == "visible" else f"{task}_edge_cases")
+    with pytest.raises(feedback.CheckFailed) as failed:
+        check(wrong)
+    assert named in failed.value.message, failed.value.message
+    assert "Traceback" not in failed.value.message
+    with pytest.raises(feedback.CheckFailed):
+        run_test_cell(task, wrong, solved)
+
+
+@pytest.mark.parametrize("task", TASKS)
+@pytest.mark.parametrize("answer", [None, AlwaysEqual(), {}],
+                         ids=["None", "always-equal", "empty dict"])
+def test_none_and_an_always_equal_object_are_rejected(solved, task, answer):
+    def wrong(*args, **kwargs):
+        return answer
+
+    with pytest.raises(feedback.CheckFailed):
+        getattr(checks, task)(wrong)
+
+
+def test_changing_the_inputs_does_not_change_the_expected_answer(solved):
+    def vandal(session_tweets):
+        answer = solved["answers_per_question"](session_tweets)
+        session_tweets["text"] = "A1 vandalised"
+        return answer
+
+    checks.answers_per_question(vandal)
+    checks.answers_per_question_edge_cases(vandal)
+
+
+def test_the_sample_data_has_what_the_tasks_are_about(solved):
+    # Each task is only worth doing if the data holds the case it teaches.
+    times = solved["chat_times_in_offices"](solved["org_after"], checks.SPRING_2026, 5)
+    london = times[times["location"] == "London"]["local_time"].tolist()
+    new_york = times[times["location"] == "New York"]["local_time"].tolist()
+    assert len(set(london)) == 2 and set(new_york) == {"20:00"}  # a clock change in the window
+    forms = {"a1": r"^a\d+:", "dash": r"^A\d+ -", "thread": r"^@\w+ A\d+"}
+    for number in checks.ARCHIVE_SESSIONS:
+        texts = checks._session(number)["text"]
+        for pattern in forms.values():
+            assert texts.str.contains(pattern).any()
+        assert texts.str.startswith("RT @").any() and texts.str.contains("answer with A").any()
+    numbers = solved["chat_numbers"](checks._session(checks.LATEST_SESSION), solved["x_users"])
+    assert numbers["potential_impressions"] > 5 * numbers["reported_impressions"] > 0
+
+
+def test_another_sound_plan_passes(solved):
+    """One slot early enough for Asia and late enough for the Americas does not exist, but a
+    different pair of slots, eight questions and another hashtag are all fine."""
+    def also_sound(org_after):
+        plan = solved["plan_chat"](org_after)
+        plan["hashtag"] = "#learnhour"
+        plan["promo"] = plan["promo"].replace("#nwlchat", "#learnhour")
+        plan["slots"] = [
+            {"weekday": "Thursday", "start": "10:00", "time_zone": "America/New_York"},
+            {"weekday": "Thursday", "start": "10:00", "time_zone": "Asia/Kolkata"},
+        ]
+        plan["questions"] = [{"text": f"Q{k} ...?", "at_minute": 4 + 7 * (k - 1), "minutes": 7}
+                             for k in range(1, 9)]
+        return plan
+
+    checks.plan_chat(also_sound)
+
+
+def test_answers_per_question_accepts_integer_columns_of_any_width(solved):
+    def narrow(session_tweets):
+        return solved["answers_per_question"](session_tweets).astype("int32")
+
+    checks.answers_per_question(narrow)
+    checks.answers_per_question_edge_cases(narrow)
