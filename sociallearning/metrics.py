@@ -204,13 +204,14 @@ def _figure_png(figure) -> str:
 
 def write_sponsor_report(path, title: str, summary: str, table: pd.DataFrame, figure,
                          claim: str, does_not_prove: str, size_column: str | None = None,
-                         min_group: int = MIN_GROUP) -> Path:
+                         min_group: int = MIN_GROUP, chart_description: str | None = None) -> Path:
     """Write a one-page HTML report: title, summary, a table, a chart and the honest claim.
 
     The page is a generated notebook (text, the table as HTML from pandas' Styler, the chart
     as a PNG) exported by nbconvert without code, so it opens in any browser and can be sent
     as one file. With `size_column`, a table that describes a group smaller than `min_group`
-    is refused (see `refuse_small_groups`).
+    is refused (see `refuse_small_groups`). `chart_description` is the chart's alternative
+    text for readers who cannot see it (by default, the title).
     """
     from nbconvert import HTMLExporter
 
@@ -225,8 +226,9 @@ def write_sponsor_report(path, title: str, summary: str, table: pd.DataFrame, fi
     notebook = nbformat.v4.new_notebook()
     outputs = [
         nbformat.v4.new_output("display_data", data={"text/html": styled.to_html()}),
-        nbformat.v4.new_output("display_data", data={"image/png": _figure_png(figure),
-                                                     "text/plain": title}),
+        nbformat.v4.new_output(
+            "display_data", data={"image/png": _figure_png(figure), "text/plain": title},
+            metadata={"image/png": {"alt": chart_description or f"Chart: {title}"}}),
     ]
     chart = nbformat.v4.new_code_cell("", outputs=outputs)
     notebook.cells = [
