@@ -231,6 +231,23 @@ def test_start_here_runs_in_jupyterlab_with_plot_and_widget(lab_server, browser)
     page.close()
 
 
+def test_metrics_module_runs_in_jupyterlab_and_writes_the_sponsor_report(lab_server, browser):
+    base, token, root = lab_server
+    page = open_and_run_all(browser, base, token, "course/05_metrics.ipynb")
+    with explained_failure(page, "metrics"):
+        wait_until_run_finished(page)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=60_000)
+        page.wait_for_selector(".jupyter-widgets select, .widget-select-multiple",
+                               timeout=60_000)
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        page.screenshot(path=str(SCREENSHOTS / "metrics.png"), full_page=False)
+        assert errors.count() == 0, errors.first.inner_text()
+        report = root / "course" / "sponsor_report.html"  # the kernel runs beside the notebook
+        assert report.is_file() and "What this does not prove" in report.read_text()
+    page.close()
+
+
 def test_solved_exercise_shows_every_check_green(lab_server, browser):
     base, token, root = lab_server
     page = open_and_run_all(browser, base, token, "my-work/00_start_here/solved.ipynb")
