@@ -199,6 +199,10 @@ def _expect_statuses_right(got, expected, what):
                 f"{_named(what)} says {employee} has a new manager, but nothing changed: when "
                 "both manager ids are missing (the top of the company), it is the same "
                 "manager. NaN == NaN is False in pandas; check .isna() on both sides.")
+        if status == "left":
+            raise feedback.CheckFailed(
+                f"{_named(what)} says {employee} is {mine!r}, but they are not in org_after: "
+                "they left. Check 'left' first, with ~ ... .isin(org_after['employee_id']).")
         if status == "moved" and mine == "new manager":
             raise feedback.CheckFailed(
                 f"{_named(what)} says {employee} has a new manager, but they moved to another "
@@ -396,6 +400,15 @@ def _expect_window(got, expected, within, what):
     late = got.loc[days > within, "employee_id"].astype(str).tolist()
     feedback.expect(not late, f"{_named(what)} lists {late[:3]}, due in more than "
                     f"within={within} days.")
+    if "employee_id" in got.columns and len(got) < len(expected):
+        mine = set(got["employee_id"].astype(str))
+        edges = [(e, d) for e, d in zip(expected["employee_id"], expected["days_left"],
+                                        strict=True) if e not in mine and d in (0, within)]
+        if edges:
+            employee, days = edges[0]
+            raise feedback.CheckFailed(
+                f"{_named(what)} leaves out {employee}, due in exactly {days} day(s): keep "
+                "days_left from 0 to within, both ends included (>= and <=).")
     if "employee_id" in got.columns and len(got) == len(expected) and len(got):
         mine = dict(zip(got["employee_id"].astype(str), days, strict=True))
         diffs = {mine.get(e, d) - d for e, d in zip(expected["employee_id"],
