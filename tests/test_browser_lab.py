@@ -248,6 +248,30 @@ def test_metrics_module_runs_in_jupyterlab_and_writes_the_sponsor_report(lab_ser
     page.close()
 
 
+# The README's picture of a module in JupyterLab: rewritten by this test, committed.
+README_SCREENSHOT = ROOT / "docs" / "lab-module.png"
+
+
+def test_capstone_module_runs_in_jupyterlab_and_gives_the_readme_its_picture(lab_server,
+                                                                             browser):
+    base, token, root = lab_server
+    page = open_and_run_all(browser, base, token, "course/06_capstone.ipynb")
+    with explained_failure(page, "capstone"):
+        wait_until_run_finished(page)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=60_000)
+        page.wait_for_selector(".widget-dropdown", timeout=60_000)
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert errors.count() == 0, errors.first.inner_text()
+        # The first plot in view, with the notebook's title and the file browser beside it.
+        page.locator(".jp-OutputArea-output img").first.scroll_into_view_if_needed()
+        page.wait_for_timeout(500)
+        README_SCREENSHOT.parent.mkdir(exist_ok=True)
+        page.screenshot(path=str(README_SCREENSHOT))
+        assert README_SCREENSHOT.stat().st_size > 20_000
+    page.close()
+
+
 def test_solved_exercise_shows_every_check_green(lab_server, browser):
     base, token, root = lab_server
     page = open_and_run_all(browser, base, token, "my-work/00_start_here/solved.ipynb")
