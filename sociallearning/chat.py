@@ -119,7 +119,7 @@ def plot_attendance(attendance: pd.DataFrame, title="Who came to which session",
     """A grid: one row per person, one column per session, dark when they took part.
     `attendance` is a True/False frame (people as index, sessions as columns)."""
     if ax is None:
-        _, ax = plt.subplots(figsize=(8, max(3, len(attendance) * 0.12)))
+        _, ax = plt.subplots(figsize=(8, min(8, max(3, len(attendance) * 0.05))))
     ax.imshow(attendance.astype(int).to_numpy(), aspect="auto", cmap="Greens",
               interpolation="nearest")
     ax.set_xticks(range(attendance.shape[1]), list(attendance.columns))
@@ -145,4 +145,27 @@ def plot_conversation(graph: nx.DiGraph, highlight=(), title="Who talks to whom"
                             labels={node: node for node in highlight if node in graph})
     ax.set_title(title)
     ax.axis("off")
+    return ax
+
+
+def plot_plan(plan: dict, title="The hour, minute by minute", ax=None):
+    """A timeline of a chat plan (a dict with "minutes", "questions" [{"text", "at_minute",
+    "minutes"}] and "reminder_at_minute"): one bar per question, a line at the reminder."""
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9, 0.5 * len(plan["questions"]) + 1.5))
+    for row, question in enumerate(plan["questions"]):
+        ax.barh(row, question["minutes"], left=question["at_minute"], color="tab:blue",
+                alpha=0.7)
+        ax.text(question["at_minute"] + 0.5, row, question["text"][:60], va="center",
+                fontsize=8, color="white" if question["minutes"] > 20 else "black")
+    ax.axvline(plan["reminder_at_minute"], color="tab:orange", linestyle="--",
+               label="reminder of the format")
+    ax.set_xlim(0, plan["minutes"])
+    ax.set_yticks(range(len(plan["questions"])),
+                  [f"Q{k}" for k in range(1, len(plan["questions"]) + 1)])
+    ax.invert_yaxis()
+    ax.set_xlabel("minutes after the start")
+    ax.set_title(title)
+    ax.legend(loc="upper right")
+    plt.tight_layout()
     return ax
