@@ -265,3 +265,19 @@ def test_sponsor_actions_accepts_another_sound_plan(solved):
 
     checks.sponsor_actions(also_sound)
     checks.sponsor_actions_edge_cases(also_sound)
+
+
+def test_a_short_task_first_then_longer_ones_in_steps_with_partial_code():
+    def solution_lines(task):
+        body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1].split(
+            "### END SOLUTION")[0]
+        return [line for line in body.splitlines() if line.strip()]
+
+    assert len(solution_lines(TASKS[0])) <= 3, "the first task is a short one"
+    for task in TASKS[:-1]:  # the last is a decision, graded by rules
+        given = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[0]
+        if len(solution_lines(task)) > 5:
+            assert "Step 1 (done for you)" in given and "Step 2" in given, task
+            code = [line for line in given.splitlines()[1:]
+                    if line.strip() and not line.strip().startswith("#")]
+            assert code, f"{task} gives the learner its first step as code"

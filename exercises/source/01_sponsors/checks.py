@@ -358,7 +358,7 @@ def reach_change(learner):
         _check_reach_change(learner, org_before, org_after, sponsors,
                             "reach_change(org_before, org_after, sponsors)")
     feedback.passed("reach_change() compares each remaining sponsor's reach before and after "
-                    "the re-org, biggest loss first.")
+                    "the re-org, smallest change first.")
 
 
 def reach_change_edge_cases(learner):
