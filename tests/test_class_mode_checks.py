@@ -136,16 +136,16 @@ def test_release_has_the_recording_but_no_checks_hidden_cases_or_solutions(cours
 
 
 def test_hidden_inputs_are_not_recorded(course):
-    # Values only the hidden cases use: the tiny re-org's people (S1..S8, "Person S1"), an
-    # unknown X username and the small world's accounts (h1..h5).
+    # Values only the hidden cases use: the tiny re-org's people (S1..S8, "Person S1") and
+    # the tiny follow world's accounts (lead1, dormant).
     hidden_01 = (helpers.SOURCE / "01_sponsors" / "checks.py").read_text()
     hidden_03 = (helpers.SOURCE / "03_thought_leaders" / "checks.py").read_text()
-    assert '"S1"' in hidden_01 and "nobody_here" in hidden_03 and '"h{i}"' in hidden_03
+    assert '"S1"' in hidden_01 and '"dormant"' in hidden_03 and '"lead1"' in hidden_03
     sponsors = release_texts(course, "01_sponsors")[VISIBLE_CHECKS_FILE]
     leaders = release_texts(course, "03_thought_leaders")[VISIBLE_CHECKS_FILE]
     assert not [f'"S{i}"' for i in range(1, 9) if f'"S{i}"' in sponsors]
     assert "Person S" not in sponsors
-    assert "nobody_here" not in leaders and '"h1"' not in leaders
+    assert "dormant" not in leaders and "lead1" not in leaders
 
 
 def test_sample_frames_are_named_not_copied(course):
@@ -208,7 +208,6 @@ def test_release_test_cells_replay_in_a_kernel(course, tmp_path, monkeypatch):
 
 def _wrong_answers(ref):
     """(exercise, check, wrong function, words the message must hold)."""
-    nx = ref["03_thought_leaders"]["nx"]
     sponsors, leaders = ref["01_sponsors"], ref["03_thought_leaders"]
     start, community = ref["00_start_here"], ref["02_community"]
     return [
@@ -225,15 +224,16 @@ def _wrong_answers(ref):
          lambda s, o, today, max_days, within: sponsors["touchpoints_coming_up"](
              s, o, today=today, max_days=max_days),
          "within=45"),
-        ("03_thought_leaders", "look_up_users",
-         lambda client, names: leaders["look_up_users"](client, names[:-1]),
-         "expected 3 rows"),
-        ("03_thought_leaders", "follow_graph",
-         lambda edges: leaders["follow_graph"](edges).reverse(),
-         "every arrow points the wrong way"),
-        ("03_thought_leaders", "follow_graph",
-         lambda edges: nx.Graph(leaders["follow_graph"](edges)),
-         "should return a networkx DiGraph"),
+        ("03_thought_leaders", "followed_by_all",
+         lambda edges, names: set(leaders["followed_by_all"](edges, names)),
+         "should return a list, but it returned a set"),
+        ("03_thought_leaders", "all_followers",  # only the first page
+         lambda network, handle, page_size=20: leaders["followers_page"](
+             network, handle, None, limit=page_size)[0],
+         "values"),
+        ("03_thought_leaders", "candidates",
+         lambda *a, **k: leaders["candidates"](*a, **k).drop(columns="last_post"),
+         "Missing: [last_post]"),
         ("00_start_here", "headcount_by_unit",
          lambda org: start["headcount_by_unit"](org).reset_index(drop=True),
          "the index (labels)"),
