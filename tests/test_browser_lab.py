@@ -231,6 +231,30 @@ def test_start_here_runs_in_jupyterlab_with_plot_and_widget(lab_server, browser)
     page.close()
 
 
+def test_chat_module_runs_in_jupyterlab_and_its_time_zone_picker_responds(lab_server,
+                                                                         browser):
+    base, token, root = lab_server
+    page = open_and_run_all(browser, base, token, "course/04_chat.ipynb")
+    with explained_failure(page, "chat"):
+        wait_until_run_finished(page)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=60_000)
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert errors.count() == 0, errors.first.inner_text()
+        # The next session (Thursday 12 March, 8 pm New York) in London, then in Singapore.
+        from playwright.sync_api import expect
+
+        picker = page.locator(".widget-interact").filter(
+            has=page.locator(".widget-dropdown")).first
+        picker.scroll_into_view_if_needed(timeout=60_000)
+        expect(picker).to_contain_text("Fri 13 Mar 00:00", timeout=60_000)
+        picker.locator("select").first.select_option("Asia/Singapore")
+        expect(picker).to_contain_text("Fri 13 Mar 08:00", timeout=60_000)
+        expect(picker).not_to_contain_text("Fri 13 Mar 00:00")
+        page.screenshot(path=str(SCREENSHOTS / "chat.png"), full_page=False)
+    page.close()
+
+
 def test_metrics_module_runs_in_jupyterlab_and_writes_the_sponsor_report(lab_server, browser):
     base, token, root = lab_server
     page = open_and_run_all(browser, base, token, "course/05_metrics.ipynb")
