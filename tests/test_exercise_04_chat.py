@@ -51,7 +51,7 @@ SLIPS = [
        "datetime(2026, 1, 15))))")], "visible", "time zone ignoring DST"),
     ("chat_times_in_offices", "the New York date kept for every office",
      [('"date": local.strftime("%Y-%m-%d")', '"date": start.strftime("%Y-%m-%d")')],
-     "visible", "date"),
+     "visible", "the New York date kept"),
     ("chat_times_in_offices", "the autumn change missed (offsets of the first week kept)",
      [("local = start.astimezone(ZoneInfo(str(office.time_zone)))",
        "local = start.astimezone(timezone(start.astimezone(ZoneInfo(str(office.time_zone)))"

@@ -66,7 +66,8 @@ def _minutes_since_epoch(frame) -> list[int] | None:
 
 
 def _dst_slip(got, expected) -> str | None:
-    """Rows an hour off while the others are right: the time zone ignores the clock change."""
+    """Rows a day off (the New York date kept) or an hour off while the others are right
+    (the time zone ignores the clock change): name that mistake."""
     if type(got) is not pd.DataFrame or len(got) != len(expected):
         return None
     if list(got.get("location", pd.Series(dtype=str)).astype(str)) != list(expected["location"]):
@@ -76,6 +77,11 @@ def _dst_slip(got, expected) -> str | None:
         return None
     off = [(row, g - e) for row, (g, e) in enumerate(zip(got_minutes, expected_minutes,
                                                          strict=True)) if g != e]
+    if off and all(abs(delta) == 24 * 60 for _, delta in off):
+        row = off[0][0]
+        return (f"the New York date kept: in {expected['location'][row]} the session of "
+                f"that week starts on {expected['date'][row]}. Take the date from the local "
+                "moment (after .astimezone), not from the Thursday in New York.")
     if not off or any(abs(delta) != 60 for _, delta in off):
         return None
     row = off[0][0]
