@@ -138,58 +138,51 @@ def chat_times_in_offices_edge_cases(learner):
                     "hemisphere and a single office.")
 
 
-# --- 4.2 answers per question -------------------------------------------------------------------
+# --- 4.2 answers by person -----------------------------------------------------------------------
 
 def _answer_slip(got, expected) -> str | None:
-    """Name the likely mistake from the direction of the difference."""
-    if type(got) is not pd.DataFrame or "answers" not in got.columns:
-        return None
-    if "question" not in got.columns:
+    """Name the likely mistake from the direction of the difference in answers counted."""
+    if type(got) is not pd.DataFrame or not {"author_id", "answers"} <= set(got.columns):
         return None
     try:
-        mine = {int(q): int(n) for q, n in zip(got["question"], got["answers"], strict=True)}
+        mine = {str(a): int(n) for a, n in zip(got["author_id"], got["answers"], strict=True)}
     except (TypeError, ValueError):
         return None
-    wanted = {int(q): int(n) for q, n in zip(expected["question"], expected["answers"],
+    wanted = {str(a): int(n) for a, n in zip(expected["author_id"], expected["answers"],
                                              strict=True)}
-    if set(mine) != set(wanted):
-        return (f"the questions asked were {sorted(wanted)}, you have {sorted(mine)}: read "
-                "every digit of the number (Q10, Q11...: \\d+, not \\d) and keep the "
-                "questions nobody answered, with 0 answers.")
-    fewer = [q for q, n in wanted.items() if mine.get(q, 0) < n]
-    more = [q for q, n in wanted.items() if mine.get(q, 0) > n]
+    fewer = [a for a, n in wanted.items() if mine.get(a, 0) < n]
+    more = [a for a in set(wanted) | set(mine) if mine.get(a, 0) > wanted.get(a, 0)]
     if fewer and not more:
-        return ('"a1:" variants missed: you count fewer answers than there are (e.g. '
-                f'question {fewer[0]}). Answers come as "A1 ...", "a1: ...", "A1 - ...", '
+        return ('"a1:" variants missed: you count fewer answers than there are (e.g. for '
+                f'author {sorted(fewer)[0]}). Answers come as "A1 ...", "a1: ...", "A1 - ...", '
                 '"A1) ...", "A1: ..." and, in the thread, "@host A1 ..." without the '
                 "hashtag. Read the number after an a or A at the start of the text, after "
-                "any @names.")
+                "any @names, with every digit (A10, A11: \\d+, not \\d).")
     if more and not fewer:
-        return ("you count more answers than there are (e.g. question "
-                f"{more[0]}): retweets counted (\"RT @...\" repeats someone's answer) or text "
-                "that only mentions A1 in passing (\"answer with A4\"). Leave out retweets "
-                "and read the label only at the start of the text.")
+        return ("you count more answers than there are (e.g. for author "
+                f"{sorted(more)[0]}): retweets counted (\"RT @...\" repeats someone's answer) "
+                "or text that only mentions A1 in passing (\"answer with A4\"). Leave out "
+                "retweets and read the label only at the start of the text.")
     return None
 
 
 def _expect_answers(learner, tweets, what):
     got = learner(tweets.copy())
-    expected = reference.answers_per_question(tweets.copy())
+    expected = reference.answers_by_person(tweets.copy())
     feedback.expect_type(got, pd.DataFrame, what)
     feedback.expect_columns(got, list(expected.columns), what)
     with feedback.likely_cause(_answer_slip(got, expected)):
         feedback.expect_same_frame(got, expected, what)
 
 
-def answers_per_question(learner):
+def answers_by_person(learner):
     """Visible check of task 4.2 on four archived sessions (two with guest moderators)."""
-    with feedback.task("answers_per_question"):
+    with feedback.task("answers_by_person"):
         for number in ARCHIVE_SESSIONS:
             _expect_answers(learner, _session(number),
-                            f"`answers_per_question(session_tweets)` on archived session "
-                            f"{number}")
-    feedback.passed("answers_per_question() reads every answer form, leaves out retweets and "
-                    "counts answers and people for each question asked.")
+                            f"`answers_by_person(session_tweets)` on archived session {number}")
+    feedback.passed("answers_by_person() reads every answer form, leaves out retweets and "
+                    "ranks people by the questions they answered.")
 
 
 def _tiny_session(rows) -> pd.DataFrame:
@@ -209,7 +202,8 @@ def _tiny_session(rows) -> pd.DataFrame:
     return frame
 
 
-# Host h; questions 1, 2 and 11 (a late bonus question: two digits); nobody answers 2.
+# Host h; questions 1, 2 and 11 (a late bonus question: two digits); nobody answers 2; p2
+# answers Q1 twice; p4 and p6 tie.
 TINY_SESSION = _tiny_session([
     ("h", 0, "Welcome to #tinychat! Answer Q1, Q2... with A1, A2... and add #tinychat", None, 90),
     ("h", 2, "Q1 What did you try this week? #tinychat", None, 120),
@@ -225,22 +219,23 @@ TINY_SESSION = _tiny_session([
     ("p1", 41, "A11: ask one question in the open #tinychat", None, 9),
     ("p5", 42, "Answer to everything: A11 is my favourite question #tinychat", None, 3),
     ("p3", 43, "RT @p1: A11: ask one question in the open #tinychat", "retweeted", 0),
+    ("p6", 44, "A11 a voice note to my team #tinychat", None, 2),
 ])
 
 
-def answers_per_question_edge_cases(learner):
-    """Hidden checks of task 4.2: every answer form, retweets, a reminder, two digits,
-    a question nobody answered, the same person answering twice, an empty session."""
-    with feedback.task("answers_per_question"):
+def answers_by_person_edge_cases(learner):
+    """Hidden checks of task 4.2: every answer form, retweets, a reminder, two digits, the
+    same person answering twice, ties, an empty session, the latest session."""
+    with feedback.task("answers_by_person"):
         _expect_answers(learner, TINY_SESSION,
-                        "`answers_per_question()` on a tiny session (every answer form, "
-                        "retweets, a reminder, Q11, a question nobody answered)")
+                        "`answers_by_person()` on a tiny session (every answer form, "
+                        "retweets, a reminder, A11 beside A1, one person answering Q1 twice)")
         _expect_answers(learner, TINY_SESSION.iloc[:0],
-                        "`answers_per_question()` on a session with no tweets")
+                        "`answers_by_person()` on a session with no tweets")
         _expect_answers(learner, _session(LATEST_SESSION),
-                        "`answers_per_question()` on the latest session (from recent search)")
-    feedback.passed("answers_per_question() handles every answer form, retweets, reminders, "
-                    "two-digit questions and an empty session.")
+                        "`answers_by_person()` on the latest session (from recent search)")
+    feedback.passed("answers_by_person() handles every answer form, retweets, reminders, "
+                    "two-digit questions, ties and an empty session.")
 
 
 # --- 4.3 the chat's numbers and which one to report ---------------------------------------------
