@@ -237,11 +237,11 @@ def _wrong_answers(ref):
         ("00_start_here", "headcount_by_unit",
          lambda org: start["headcount_by_unit"](org).reset_index(drop=True),
          "the index (labels)"),
-        ("02_community", "contributor_absence_factor",
-         lambda *a: community["contributor_absence_factor"](*a) + 1,
+        ("02_community", "bot_share",
+         lambda *a: community["bot_share"](*a) + 0.1,
          "which is too high"),
-        ("02_community", "time_to_first_response",
-         lambda *a: (row for row in community["time_to_first_response"](*a).itertuples()),
+        ("02_community", "answers_since",
+         lambda *a, **k: (row for row in community["answers_since"](*a, **k).itertuples()),
          "but it returned a generator"),
     ]
 

@@ -63,7 +63,7 @@ SLIPS = [
     ("activity_trend", "0 instead of NaN when nothing came before",
      'table["before"].where(table["before"] > 0)', 'table["before"].where(table["before"] > 0, 1)'),
     ("answers_since", "bots' replies counted as answers",
-     'posts.loc[(posts["kind"] == "reply") & ~posts["author_id"].isin(bots),',
+     'posts.loc[(posts["kind"] == "reply") & ~posts["author_id"].isin(bot_ids),',
      'posts.loc[(posts["kind"] == "reply"),'),
     ("answers_since", "the author's own reply counts as an answer",
      'by_others = pairs[pairs["author_id_reply"] != pairs["author_id"]]', "by_others = pairs"),
@@ -220,7 +220,7 @@ def open_module_notebook() -> str:
 
 # Each task's headline mistake fails its VISIBLE check, with a message that names it.
 HEADLINE_PITFALLS = [
-    ("answers_since", 'posts.loc[(posts["kind"] == "reply") & ~posts["author_id"].isin(bots),',
+    ("answers_since", 'posts.loc[(posts["kind"] == "reply") & ~posts["author_id"].isin(bot_ids),',
      'posts.loc[(posts["kind"] == "reply"),', "helper bot"),
     ("dependence_since", NO_BOTS, KEEP_BOTS, "bot was counted as a person"),
     ("activity_trend", NO_BOTS, KEEP_BOTS, "bot was counted as a person"),
