@@ -243,3 +243,55 @@ def test_clear_errors_for_wrong_inputs():
         champions_by_people_helped([1, 2], ACCOUNTS)
     with pytest.raises(ValueError, match="author_id"):
         contributor_absence_factor(POSTS.drop(columns="author_id"), ACCOUNTS)
+
+
+# --- the pictures ------------------------------------------------------------------------------
+
+def test_timelines_mark_the_reorg_with_readable_dates_and_a_y_label():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sociallearning import community_plots
+    from sociallearning.data import REORG_DATE, load
+
+    posts, accounts = load("posts"), load("community_accounts")
+    weekly = weekly_posts(posts, accounts)
+    responses = time_to_first_response(posts, accounts)
+    figures = [community_plots.weekly_activity(weekly, reorg_date=REORG_DATE),
+               community_plots.one_community(weekly, responses, "C05", reorg_date=REORG_DATE)]
+    for figure in figures:
+        timeline = figure.axes[0]
+        figure.canvas.draw()
+        labels = [tick.get_text() for tick in timeline.get_xticklabels() if tick.get_text()]
+        assert 3 <= len(labels) <= 9 and all(len(label) <= 8 for label in labels)
+        assert timeline.get_ylabel()
+        marked = [line for line in timeline.get_lines()
+                  if line.get_label() == community_plots.REORG_LABEL]
+        assert len(marked) == 1
+        x = marked[0].get_xdata()[0]
+        if not isinstance(x, pd.Timestamp):
+            x = pd.Timestamp(matplotlib.dates.num2date(x))
+        assert x == REORG_DATE
+        plt.close(figure)
+
+
+def test_the_concentration_picture_gives_the_top_room():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from sociallearning import community_plots
+
+    per_member = pd.DataFrame({"community_id": ["C01"] * 200,
+                               "contributions": [50, 20] + [1] * 18 + [0] * 180})
+    figure = community_plots.concentration(per_member)
+    ax = figure.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_xlim()[0] < 0.01
+    line = ax.get_lines()[0]
+    x, y = line.get_xdata(), line.get_ydata()
+    at_top_1 = y[np.searchsorted(x, 0.01, side="right") - 1]
+    assert at_top_1 == pytest.approx(70 / 88)  # the top 1% (2 people) made 70 of 88
+    plt.close(figure)
