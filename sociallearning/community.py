@@ -1,4 +1,4 @@
-"""Community health and champions: the reference answers for module 02.
+"""Community health and champions: the toolkit module 02 teaches with.
 
 Everything here works on the community export (see data/README.md): `posts`
 (root posts and replies), `memberships` and `community_accounts`. Bots are left out

@@ -1,5 +1,6 @@
 """Who takes part, and how much: participation inequality, the contributor absence
-factor and the contribution funnel (reference answers for module 02).
+factor and the contribution funnel (the toolkit module 02 teaches with; its exercise asks
+new questions of the same data).
 
 A "contribution" is a post or a reply written by a person; bots (accounts with
 `is_bot` true) are left out everywhere.
