@@ -28,7 +28,7 @@ from sociallearning.exercises import (
 
 pytestmark = pytest.mark.slow
 EXERCISES = ["00_start_here", "01_sponsors", "02_community", "03_thought_leaders", "04_chat",
-             "05_metrics"]
+             "05_metrics", "06_capstone"]
 NOT_IN_YOUR_COPY = "are not in your copy of the course"
 
 
