@@ -13,8 +13,9 @@ LEADER_COLOR, SHARED_COLOR, ONE_COLOR = "tab:orange", "tab:green", "lightgrey"
 
 
 def draw_co_following(edges: pd.DataFrame, leaders, min_leaders: int = 2, ax=None):
-    """The leaders (orange) and the accounts they follow: green when at least `min_leaders`
-    of them follow it (labelled), grey when fewer. edges: the common EDGE_COLUMNS shape."""
+    """The leaders (orange, in the middle) and the accounts they follow: green, on the inner
+    ring and labelled, when at least `min_leaders` of them follow it; grey, outside, when
+    fewer. edges: the common EDGE_COLUMNS shape."""
     leaders = list(leaders)
     rows = edges[edges["source_username"].isin(leaders)]
     graph = nx.DiGraph()
@@ -26,14 +27,18 @@ def draw_co_following(edges: pd.DataFrame, leaders, min_leaders: int = 2, ax=Non
     sizes = [500 if n in leaders else 60 + 80 * counts.get(n, 0) for n in graph.nodes]
     if ax is None:
         _, ax = plt.subplots(figsize=(10, 7))
-    layout = nx.spring_layout(graph, seed=3, k=0.7)
+    # Rings: the leaders in the middle, the accounts they share around them, the rest outside.
+    shells = [[n for n in leaders if n in graph],
+              sorted(shared, key=lambda n: (-counts.get(n, 0), n)),
+              sorted(n for n in graph.nodes if n not in shared and n not in leaders)]
+    layout = nx.shell_layout(graph, nlist=[shell for shell in shells if shell])
     nx.draw_networkx_edges(graph, layout, ax=ax, alpha=0.2, arrowsize=7)
     nx.draw_networkx_nodes(graph, layout, ax=ax, node_color=colors, node_size=sizes)
     labels = {n: n.split("@")[0].split(".")[0] if n not in leaders else n
               for n in graph.nodes if n in leaders or n in shared}
     nx.draw_networkx_labels(graph, layout, labels=labels, ax=ax, font_size=7)
     ax.set_title(f"Whom the leaders follow: orange = leaders, green = followed by "
-                 f"{min_leaders} or more of them (bigger = more leaders)")
+                 f"{min_leaders} or more of them (bigger = more leaders)", fontsize=10)
     ax.axis("off")
     return ax
 
