@@ -404,3 +404,56 @@ def test_the_scenario_holds_what_the_tasks_are_about(solved):
     assert {"Singapore", "New York"} <= offices
     stances = set(solved["sponsors"]["stance"].astype(str))
     assert "skeptical" in stances
+
+
+def test_numbers_from_numpy_count_as_numbers(solved):
+    """A baseline computed with pandas may be a numpy number: still a baseline."""
+    import numpy as np
+
+    def numpy_scorecard(*frames):
+        card = solved["scorecard"](*frames)
+        card["people_posting_90d"]["baseline"] = np.int64(card["people_posting_90d"]["baseline"])
+        card["mean_assessment_score"]["target"] = np.float64(
+            card["mean_assessment_score"]["target"])
+        return card
+
+    def numpy_minutes(org_after):
+        plan = solved["chat_plan"](org_after)
+        for slot in plan["slots"]:
+            slot["minutes"] = np.int64(45)
+        return plan
+
+    checks.scorecard(numpy_scorecard)
+    checks.chat_plan(numpy_minutes)
+    with pytest.raises(feedback.CheckFailed, match="no baseline"):
+        checks.scorecard(changed("scorecard", solved, lambda plan, *f: plan[
+            "people_posting_90d"].update(baseline=True)))
+
+
+def test_the_lone_learner_sees_the_exemplar_and_rubric_after_a_draft(tmp_path, monkeypatch,
+                                                                     capsys):
+    import nbformat
+
+    from sociallearning import exercises
+
+    work = tmp_path / "my-work"
+    notebook = source_notebook(NAME)
+    for cell in notebook.cells:
+        if cell_info(cell).get("grade_id") == "proof_of_practice":
+            cell.source = "YOUR ANSWER HERE"
+    (work / NAME).mkdir(parents=True)
+    nbformat.write(notebook, work / NAME / f"{NAME}.ipynb")
+    monkeypatch.setattr(exercises, "where_is_my_work", lambda: work)
+    exercise = Exercise(NAME)
+    exercise.solution("proof_of_practice")
+    assert "Have a go first" in capsys.readouterr().out
+    for cell in notebook.cells:
+        if cell_info(cell).get("grade_id") == "proof_of_practice":
+            cell.source = ("I posted a work-out-loud note in our community about the relaunch "
+                           "draft and two colleagues replied with ideas; I joined a chat on "
+                           "Thursday and followed three people on two networks.")
+    nbformat.write(notebook, work / NAME / f"{NAME}.ipynb")
+    exercise.solution("proof_of_practice")
+    shown = capsys.readouterr().out
+    assert "An example answer" in shown
+    assert all(f"- [ ] {point}" in shown for point in exercise.rubric("proof_of_practice"))

@@ -14,6 +14,7 @@ typed in by hand for the sample fails them: the plan has to follow from the data
 from __future__ import annotations
 
 import math
+import numbers
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -49,6 +50,12 @@ ACTIVITY_METRICS = {  # name -> True when higher is better
     "answered_share_90d": True,
 }
 OUTCOME_METRIC = "mean_assessment_score"
+
+
+def _is_number(value) -> bool:
+    """A finite number, numpy's included; True and False are not numbers here."""
+    return (isinstance(value, numbers.Real) and not isinstance(value, bool)
+            and type(value).__name__ != "bool_" and math.isfinite(value))
 
 
 def _named(what: str) -> str:
@@ -512,7 +519,7 @@ def _expect_sound_chat(got, org_after, what):
                         f"{label} should be a dictionary with the keys {sorted(keys)}.")
         feedback.expect(slot["weekday"] in WEEKDAYS, f"{label}: weekday is one of "
                         f"{list(WEEKDAYS)}, not {slot['weekday']!r}.")
-        feedback.expect(type(slot["time"]) is str and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d",
+        feedback.expect(isinstance(slot["time"], str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d",
                                                                    slot["time"]) is not None,
                         f"{label}: time is 'HH:MM' (24-hour clock), not {slot['time']!r}.")
         try:
@@ -521,7 +528,8 @@ def _expect_sound_chat(got, org_after, what):
             raise feedback.CheckFailed(f"{label}: {slot['time_zone']!r} is not a time zone; "
                                        "use an IANA name such as 'Europe/London'.") from None
         minutes = slot["minutes"]
-        feedback.expect(type(minutes) is int and CHAT_MINUTES[0] <= minutes <= CHAT_MINUTES[1],
+        feedback.expect(isinstance(minutes, numbers.Integral) and not isinstance(minutes, bool)
+                        and CHAT_MINUTES[0] <= minutes <= CHAT_MINUTES[1],
                         f"{label}: minutes is a whole number from {CHAT_MINUTES[0]} to "
                         f"{CHAT_MINUTES[1]}, not {minutes!r}.")
         offices = slot["offices"]
@@ -532,7 +540,7 @@ def _expect_sound_chat(got, org_after, what):
                         f"the company now (offices: {sorted(office_zone)}).")
         for office in offices:
             local_zone = ZoneInfo(office_zone[office])
-            for start, end in _slot_dates(slot["weekday"], zone, slot["time"], minutes):
+            for start, end in _slot_dates(slot["weekday"], zone, slot["time"], int(minutes)):
                 local_start, local_end = start.tz_convert(local_zone), end.tz_convert(local_zone)
                 inside = (local_start.day_of_week < 5 and local_start.date() == local_end.date()
                           and local_start.hour >= WORK_START
@@ -598,11 +606,9 @@ def _expect_sound_scorecard(got, frames, what):
         feedback.expect(type(entry) is dict, f"{label} should be a dictionary with a "
                         "baseline and a target.")
         baseline, target = entry.get("baseline"), entry.get("target")
-        feedback.expect(isinstance(target, int | float) and not isinstance(target, bool)
-                        and math.isfinite(target), f"{label} has no measurable target: give "
-                        "a number to reach by day 90.")
-        feedback.expect(isinstance(baseline, int | float) and not isinstance(baseline, bool)
-                        and math.isfinite(baseline), f"{label} has a target with no baseline: "
+        feedback.expect(_is_number(target), f"{label} has no measurable target: give a "
+                        "number to reach by day 90.")
+        feedback.expect(_is_number(baseline), f"{label} has a target with no baseline: "
                         "measure where you start (from the data) before you set a target.")
         with feedback.likely_cause("the baseline is not computed from the scenario's data "
                                    "as the task defines it"):
