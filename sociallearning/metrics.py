@@ -83,10 +83,12 @@ def monthly_totals(posts: pd.DataFrame, memberships: pd.DataFrame,
     for name, frame, column in (("members", memberships, "joined_at"),
                                 ("posts", posts, "created_at"),
                                 ("reactions", reactions, "created_at")):
-        per_month = _month(frame[column]).value_counts().reindex(months, fill_value=0)
+        when = _month(frame[column])
         if name != "members":
-            table[f"{name}_this_month"] = per_month.to_numpy()
-        table[f"{name}_to_date"] = per_month.cumsum().to_numpy()
+            table[f"{name}_this_month"] = when.value_counts().reindex(months, fill_value=0
+                                                                      ).to_numpy()
+        # to date: everything up to the month's end, including what came before the first post
+        table[f"{name}_to_date"] = [int((when <= month).sum()) for month in months]
     return table[["month", "members_to_date", "posts_to_date", "reactions_to_date",
                   "posts_this_month", "reactions_this_month"]]
 

@@ -44,10 +44,11 @@ def variant(task, edits, namespace):
 # (task, the slip, edits to the solution, which check catches it, words its message must hold)
 SLIPS = [
     ("vanity_or_value", "every number called value",
-     [('"vanity" if never_went_down else "value"', '"value"')], "visible", "vanity number"),
+     [('"vanity" if totals[column].is_monotonic_increasing else "value"', '"value"')],
+     "visible", "vanity number"),
     ("vanity_or_value", "labelled by name, not by the numbers",
-     [('never_went_down = totals[column].is_monotonic_increasing',
-       'never_went_down = column.endswith("_to_date")')], "hidden", "never went down"),
+     [('totals[column].is_monotonic_increasing', 'column.endswith("_to_date")')], "hidden",
+     "never went down"),
     ("indicator_plan", "an indicator with no data source",
      [('"data_source": "help_desk", ', ''),
       ('return [row for row in plan if row["data_source"] in data_sources]', 'return plan')],
@@ -291,3 +292,19 @@ def test_a_scorecard_with_a_small_group_is_refused_by_the_report(tmp_path):
     assert "A supported claim." in html and "What this does not prove" in html
     assert "Executive Office" not in html and "<table" in html
     plt.close(figure)
+
+
+def test_a_short_task_first_then_longer_ones_in_steps_with_partial_code():
+    def solution_lines(task):
+        body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1].split(
+            "### END SOLUTION")[0]
+        return [line for line in body.splitlines() if line.strip()]
+
+    assert len(solution_lines(TASKS[0])) <= 3, "the first task is a short one"
+    for task in TASKS:
+        given = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[0]
+        if len(solution_lines(task)) > 5:
+            assert "Step 1 (done for you)" in given and "Step 2" in given, task
+            code = [line for line in given.splitlines()[1:]
+                    if line.strip() and not line.strip().startswith("#")]
+            assert code, f"{task} gives the learner its first step as code"
