@@ -388,7 +388,8 @@ def _expect_same_evidence(got, health, what):
         feedback.expect(type(mine) is dict and set(mine) == set(facts),
                         f"{what}['evidence'][{cid!r}] should have the keys {sorted(facts)}.")
         label = f"{what}['evidence'][{cid!r}]"
-        with feedback.likely_cause("bots counted as people, or posts older than 90 days"):
+        with feedback.likely_cause("count everyone who wrote a post or a reply there in the "
+                                   "90 days, once each, with bots left out"):
             feedback.expect_close(mine["people_posting_90d"], facts["people_posting_90d"],
                                   f"{label}['people_posting_90d']", rtol=0, atol=0)
         hours = facts["median_hours_to_first_reply_90d"]
