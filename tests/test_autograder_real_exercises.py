@@ -13,7 +13,7 @@ from autograder.sandbox import SandboxUnavailable, check_sandbox
 
 pytestmark = pytest.mark.slow
 EXERCISES = ["00_start_here", "01_sponsors", "02_community", "03_thought_leaders", "04_chat",
-             "06_capstone"]
+             "05_metrics", "06_capstone"]
 
 
 def automatic_points(name: str) -> float:
