@@ -1,6 +1,6 @@
 """The honest-metrics toolkit (sociallearning.metrics): strata, the dashboard's candidate
 numbers, plots, the minimum group size and the one-page report. None of it is an answer to
-exercise 05: each test says what the helper does, and one proves the helpers hand over no
+exercise 05: each test says what a function does, and one proves the toolkit hands over no
 task's function."""
 
 import matplotlib
@@ -120,7 +120,7 @@ def test_the_report_needs_every_text(tmp_path, chart, missing):
     assert not (tmp_path / "r.html").exists()
 
 
-def test_no_helper_is_an_answer_to_exercise_05():
+def test_no_toolkit_function_is_an_answer_to_exercise_05():
     tasks = set(solution_cells("05_metrics"))
     public = {name for name in dir(metrics) if not name.startswith("_")}
     assert not tasks & public
