@@ -52,6 +52,34 @@ def test_every_task_has_a_test_cell_a_solution_and_hints():
         assert len(cell.source.split()) > 150 and cell_info(cell)["points"] > 0
 
 
+def solution_lines(task):
+    body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+    return [line.strip() for line in body.splitlines() if line.strip()]
+
+
+def given_lines(task):
+    source = SOLUTION_CELLS[task].source
+    given = source.split("### BEGIN SOLUTION")[0] + source.split("### END SOLUTION")[1]
+    return [line.strip() for line in given.splitlines()[1:]
+            if line.strip() and not line.strip().startswith("#")]
+
+
+def test_a_short_task_first_then_longer_ones_in_steps_with_partial_code():
+    assert len(solution_lines(TASKS[0])) <= 3, "the first task is a short one"
+    for task in TASKS:
+        source = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[0]
+        if len(solution_lines(task)) > 5:
+            assert "Step 1 (done for you)" in source and "Step 2" in source, task
+            assert given_lines(task), f"{task} gives the learner its first step as code"
+
+
+def test_no_given_line_gives_away_a_line_of_an_answer():
+    """The release keeps the given steps: none of them may be a line of any model answer."""
+    answers = {line for task in TASKS for line in solution_lines(task) if len(line) >= 12}
+    for task in TASKS:
+        assert not [line for line in given_lines(task) if line in answers], task
+
+
 def test_the_exercise_states_its_time_to_complete():
     assert "about 4 hours" in source_notebook(NAME).cells[0].source
 
@@ -85,8 +113,8 @@ def test_empty_and_odd_answers_are_rejected(task, answer):
 
 SLIPS = [
     ("stale units from the sponsors table",
-     [('covered = set(still_here["business_unit"].astype(str))',
-       'covered = set(sponsors["business_unit"].astype(str))')], "visible"),
+     [('set(org_after.loc[is_sponsor, "business_unit"].astype(str))',
+       'set(sponsors["business_unit"].astype(str))')], "visible"),
     ("departed counted against org_before",
      [('set(org_after["employee_id"]))', 'set(org_before["employee_id"]))')], "visible"),
     ("units of the old org",
