@@ -67,7 +67,8 @@ def accounts(passwords: dict[str, str], home_base: Path):
     try:
         for name, password in passwords.items():
             assert not account_exists(name), f"account {name} already exists on this machine"
-            subprocess.run(["useradd", "--create-home", "--home-dir", str(home_base / name),
+            subprocess.run(["useradd", "--create-home", "--key", "HOME_MODE=0700",
+                            "--home-dir", str(home_base / name),
                             "--shell", "/bin/bash", name], check=True)
             made.append(name)
             subprocess.run(["chpasswd"], input=f"{name}:{password}\n", text=True, check=True)

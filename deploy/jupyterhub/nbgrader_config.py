@@ -1,0 +1,31 @@
+# The system-wide nbgrader configuration of the course's JupyterHub: every learner's and
+# instructor's server reads it. install-hub-env.sh puts it where every server started
+# from the hub's Python finds it ({sys.prefix}/etc/jupyter); on a machine without that
+# script, copy it to /etc/jupyter/nbgrader_config.py.
+#
+# A learner's server has no course folder, so nothing else tells nbgrader where the
+# exchange is or which courses the learner takes: without this file, "Assignments" shows
+# nothing and fetch/submit fail.
+from nbgrader.auth import JupyterHubAuthPlugin
+
+c = get_config()  # noqa: F821
+
+# Where released assignments, submissions and feedback pass between accounts. It must
+# exist with mode 1777 (everyone writes, nobody removes another's files) before an
+# instructor first releases: install-hub-env.sh makes it.
+EXCHANGE_ROOT = "/srv/nbgrader/exchange"
+c.Exchange.root = EXCHANGE_ROOT
+
+# Several courses on one hub: the exchange keeps one folder per course, and a learner's
+# fetched work goes to <course>/<assignment> in their home, so two courses' assignments of
+# the same name never meet.
+c.Exchange.path_includes_course = True
+
+# Who takes which course comes from the hub's groups: nbgrader-<course> for learners,
+# formgrade-<course> for instructors (jupyterhub_config.py makes them). A learner sees,
+# fetches and submits only their own courses' assignments. It asks the hub with the
+# server's own token, which jupyterhub_config.py allows to read the user's groups.
+c.Authenticator.plugin_class = JupyterHubAuthPlugin
+
+# A submission keeps the time it was made; lateness is judged at grading, by the
+# assignment's due date and the course's LateSubmissionPlugin (nothing is refused).
