@@ -55,7 +55,7 @@ SLIPS = [
     ("chat_times_in_offices", "the autumn change missed (offsets of the first week kept)",
      [("local = start.astimezone(ZoneInfo(str(office.time_zone)))",
        "local = start.astimezone(timezone(start.astimezone(ZoneInfo(str(office.time_zone)))"
-       ".utcoffset() if week == 0 else ZoneInfo(str(office.time_zone)).utcoffset("
+       ".utcoffset() if thursday == thursdays[0] else ZoneInfo(str(office.time_zone)).utcoffset("
        "datetime(int(first_thursday[:4]), int(first_thursday[5:7]), "
        "int(first_thursday[8:]), 20))))")], "visible", "time zone ignoring DST"),
     ("chat_times_in_offices", "unsorted",
