@@ -3,7 +3,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-from-pyproject
 
-.PHONY: setup system-parts lab test grade bench lint clean-venv
+.PHONY: setup system-parts lab test grade bench lint clean-venv hub
 
 setup: $(STAMP) system-parts
 
@@ -27,6 +27,11 @@ test: setup
 grade: setup
 	$(PY) -m sociallearning.workspace prepare
 	$(PY) -m autograder selfgrade
+
+# As root: the course's JupyterHub on 127.0.0.1 (PORT, default 8000) with an instructor and
+# two learners, passwords printed (deploy/jupyterhub/README.md).
+hub: setup
+	$(PY) deploy/jupyterhub/demo_hub.py $(if $(PORT),--port $(PORT))
 
 bench: setup
 	$(PY) -m benchmarks

@@ -17,6 +17,7 @@ import os
 import pwd
 import secrets
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -155,13 +156,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=8000)
     parser.add_argument("--prefix", type=Path, default=Path("/opt/sociallearning-hub"))
     parser.add_argument("--exchange", type=Path, default=Path("/srv/nbgrader/exchange"))
+    parser.add_argument("--course-id", default="social-learning")
+    parser.add_argument("--instructor", default="instructor")
+    parser.add_argument("--learners", nargs="+", default=["learner1", "learner2"])
+    parser.add_argument("--hub-port", type=int, default=8081, help="the hub's own API")
+    parser.add_argument("--proxy-api-port", type=int, default=8001)
+    parser.add_argument("--service-port", type=int, default=9901, help="the formgrader")
+    parser.add_argument("--release", nargs="*", default=None,
+                        help="exercises to release (default: all)")
     args = parser.parse_args(argv)
+    # SIGTERM (a service manager, the benchmark) stops the hub and its servers too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     if os.geteuid() != 0:
         print("`make hub` runs as root: it makes accounts and starts each one's server as "
               "that account. Try: sudo make hub", file=sys.stderr)
         return 2
-    course_id, grader = "social-learning", "grader-social-learning"
-    people = {"instructor": "formgrade", "learner1": "nbgrader", "learner2": "nbgrader"}
+    course_id = args.course_id
+    grader = f"grader-{course_id}"
+    people = {args.instructor: "formgrade", **{name: "nbgrader" for name in args.learners}}
     install_environment(args.prefix, args.exchange)
     passwords = {name: secrets.token_urlsafe(9) for name in people}
     for name, password in passwords.items():
@@ -169,16 +181,17 @@ def main(argv: list[str] | None = None) -> int:
     make_account(grader, system=True)
     directory = Path(pwd.getpwnam(grader).pw_dir) / course_id
     exercises = sorted(p.name for p in (REPO / "exercises" / "source").iterdir()
-                       if (p / f"{p.name}.ipynb").is_file())
+                       if (p / f"{p.name}.ipynb").is_file()) if args.release is None \
+        else args.release
     print(f"Creating the course {course_id!r} and releasing {len(exercises)} exercise(s)...")
     create_course(args.prefix, course_id, grader, directory, REPO / "exercises" / "source",
                   exercises)
     settings = args.prefix / "settings.json"
-    write_settings(settings, args.prefix, args.prefix / "state", args.port, 8081, 8001, [{
-        "id": course_id, "grader": grader, "directory": str(directory),
-        "instructors": [n for n, role in people.items() if role == "formgrade"],
-        "learners": [n for n, role in people.items() if role == "nbgrader"],
-        "service_port": 9901}], admins=["instructor"])
+    write_settings(settings, args.prefix, args.prefix / "state", args.port, args.hub_port,
+                   args.proxy_api_port, [{
+                       "id": course_id, "grader": grader, "directory": str(directory),
+                       "instructors": [args.instructor], "learners": args.learners,
+                       "service_port": args.service_port}], admins=[args.instructor])
     url = f"http://127.0.0.1:{args.port}"
     print(f"\nThe course's hub: {url}\n")
     for name, password in passwords.items():
@@ -187,13 +200,16 @@ def main(argv: list[str] | None = None) -> int:
     print(f"The instructor's formgrader: {url}/services/{course_id}/\nCtrl-C stops the hub.\n",
           flush=True)
     hub = subprocess.Popen(hub_command(args.prefix),
-                           env=hub_environment(settings, args.prefix), cwd=args.prefix / "state"
-                           if (args.prefix / "state").is_dir() else args.prefix)
+                           env=hub_environment(settings, args.prefix), cwd=args.prefix)
     try:
         return hub.wait()
     except KeyboardInterrupt:
         hub.terminate()
         return hub.wait(timeout=60)
+    finally:
+        if hub.poll() is None:  # stopped from outside (SIGTERM): stop the hub too
+            hub.terminate()
+            hub.wait(timeout=60)
 
 
 if __name__ == "__main__":
