@@ -1,6 +1,6 @@
 """Sample data: generate and load time as the data grows.
 
-    python benchmarks/bench_data.py                 # scales 1, 8 and 63 (~1,000,000 posts)
+    python benchmarks/bench_data.py                 # scales 1, 16 and 270 (~1,000,000 posts)
     python benchmarks/bench_data.py --scales 1 4    # quicker
     python benchmarks/bench_data.py --write-readme  # record the table in benchmarks/README.md
 
@@ -88,7 +88,7 @@ def write_readme(text: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scales", type=float, nargs="+", default=[1, 8, 63])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 16, 270])
     parser.add_argument("--write-readme", action="store_true")
     args = parser.parse_args()
     results = []
