@@ -7,11 +7,17 @@
 
 The frames have the columns `sociallearning.data.load("chat_archive")` gives, so tweets read
 through recent search and tweets from the archive can be put together with `pd.concat`.
+
+A chat's hashtag on any of X, Mastodon and Bluesky, in one table (POST_COLUMNS):
+
+    posts = chat.hashtag_posts("mastodon", client, "#ldchat")   # every page, one shape
+    posts = chat.posts_table("bluesky", post_views)               # posts you read yourself
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from html.parser import HTMLParser
 from zoneinfo import ZoneInfo
 
 import matplotlib.pyplot as plt
@@ -77,6 +83,164 @@ def chat_start(day: date, hour: int = 20, minute: int = 0, zone=CHAT_ZONE) -> da
     """The chat's start on that day, at that wall-clock time in its home time zone."""
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZoneInfo(str(zone)))
 
+
+
+# --- a hashtag on X, Mastodon or Bluesky, in one shape ---------------------------------------
+
+NETWORKS = ("x", "mastodon", "bluesky")
+# One row per post, the same on every network:
+# network; id (the network's id, text; a Bluesky post's at:// URI); author (X username,
+# Mastodon user@server, Bluesky handle); created_at (UTC); text (plain text); reply_to (the id
+# of the post it replies to, or None); is_repost (a retweet, boost or repost: not an answer).
+POST_COLUMNS = ["network", "id", "author", "created_at", "text", "reply_to", "is_repost"]
+# Each network's most posts per page of a hashtag: X recent search 100, Mastodon's hashtag
+# timeline 40, Bluesky's searchPosts 100.
+HASHTAG_PAGE_LIMITS = {"x": 100, "mastodon": 40, "bluesky": 100}
+
+
+class _PlainText(HTMLParser):
+    """Mastodon's status HTML as the text a reader sees: paragraphs and line breaks kept."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)  # &amp; and friends become characters
+        self.parts: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag == "p":
+            self.parts.append("\n\n")
+
+    def handle_data(self, data):
+        self.parts.append(data)
+
+
+def plain_text(html: str | None) -> str:
+    """HTML (a Mastodon status's `content`) as plain text: tags out, entities decoded."""
+    reader = _PlainText()
+    reader.feed(html or "")
+    reader.close()
+    return "".join(reader.parts).strip()
+
+
+def _table(network: str, rows: list[dict]) -> pd.DataFrame:
+    table = pd.DataFrame([{"network": network, **row} for row in rows], columns=POST_COLUMNS)
+    table["created_at"] = pd.to_datetime(table["created_at"], utc=True)
+    table["is_repost"] = table["is_repost"].astype(bool)
+    return table.sort_values(["created_at", "id"], ignore_index=True)
+
+
+def _x_rows(tweets, usernames: dict) -> list[dict]:
+    rows = []
+    for tweet in tweets:
+        raw = tweet.data if hasattr(tweet, "data") else dict(tweet)
+        references = {r["type"]: str(r["id"]) for r in raw.get("referenced_tweets") or []}
+        author = str(raw.get("author_id", ""))
+        rows.append({"id": str(raw["id"]), "author": usernames.get(author, author),
+                     "created_at": raw.get("created_at"), "text": raw.get("text", ""),
+                     "reply_to": references.get("replied_to"),
+                     "is_repost": "retweeted" in references})
+    return rows
+
+
+def _full_acct(acct: str, server: str) -> str:
+    return acct if "@" in acct else f"{acct}@{server}"
+
+
+def _mastodon_rows(statuses, server: str) -> list[dict]:
+    rows = []
+    for status in statuses:
+        shown = status.get("reblog") or status  # a boost carries the boosted status inside
+        rows.append({"id": str(status["id"]),
+                     "author": _full_acct(status["account"]["acct"], server),
+                     "created_at": status["created_at"], "text": plain_text(shown["content"]),
+                     "reply_to": (None if shown.get("in_reply_to_id") is None
+                                  else str(shown["in_reply_to_id"])),
+                     "is_repost": status.get("reblog") is not None})
+    return rows
+
+
+def _bluesky_rows(posts) -> list[dict]:
+    rows = []
+    for item in posts:
+        # searchPosts gives PostViews; a feed gives FeedViewPosts, a repost saying so in reason.
+        post = getattr(item, "post", None) or item
+        reason = getattr(item, "reason", None)
+        repost = "reasonRepost" in str(getattr(reason, "py_type", ""))
+        reply = getattr(post.record, "reply", None)
+        rows.append({"id": (reason.uri or post.uri) if repost else post.uri,
+                     "author": reason.by.handle if repost else post.author.handle,
+                     "created_at": reason.indexed_at if repost else post.record.created_at,
+                     "text": post.record.text, "reply_to": reply.parent.uri if reply else None,
+                     "is_repost": repost})
+    return rows
+
+
+def posts_table(network: str, items, *, usernames: dict | None = None,
+                server: str | None = None) -> pd.DataFrame:
+    """Posts as one network's client gave them, as a table with POST_COLUMNS.
+
+    network "x": tweepy Tweets (or X API v2 tweet dicts); `usernames` maps author ids to
+        usernames (from the page's includes, with expansions=["author_id"]);
+    "mastodon": Mastodon.py statuses; `server` is the server they were read on, so that its
+        own accounts (shown without "@server") get their full address;
+    "bluesky": atproto PostViews (searchPosts) or FeedViewPosts (a feed).
+    """
+    if network == "x":
+        return _table(network, _x_rows(items, {str(k): v for k, v in (usernames or {}).items()}))
+    if network == "mastodon":
+        if not server:
+            raise ValueError("Say which server the statuses come from, e.g. "
+                             "server='mastodon.social': its own accounts have no @server.")
+        return _table(network, _mastodon_rows(items, server))
+    if network == "bluesky":
+        return _table(network, _bluesky_rows(items))
+    raise ValueError(f"network must be one of {', '.join(map(repr, NETWORKS))}, got "
+                     f"{network!r}.")
+
+
+def hashtag_posts(network: str, client, hashtag: str, *, page_size: int | None = None,
+                  **search) -> pd.DataFrame:
+    """Every post with `hashtag` that `client` can reach, every page read, as POST_COLUMNS.
+
+    X: recent search (the last 7 days; retweets included and flagged); extra keywords such
+    as start_time go to search_recent_tweets. Mastodon: the hashtag timeline of the client's
+    server (only what that server knows). Bluesky: searchPosts with `tag` (live, search may
+    need a login). page_size: posts per request (default: each network's most).
+    """
+    if network not in NETWORKS:
+        raise ValueError(f"network must be one of {', '.join(map(repr, NETWORKS))}, got "
+                         f"{network!r}.")
+    tag = hashtag.strip().lstrip("#")
+    if not tag:
+        raise ValueError(f"hashtag must be a hashtag such as '#ldchat', got {hashtag!r}.")
+    size = page_size or HASHTAG_PAGE_LIMITS[network]
+    if network == "x":
+        import tweepy
+
+        tweets, usernames = [], {}
+        for page in tweepy.Paginator(client.search_recent_tweets, f"#{tag}", max_results=size,
+                                     tweet_fields=TWEET_FIELDS, expansions=["author_id"],
+                                     **search):
+            usernames |= {str(u.id): u.username for u in page.includes.get("users", [])}
+            tweets += page.data or []
+        return posts_table("x", tweets, usernames=usernames)
+    if network == "mastodon":
+        from urllib.parse import urlsplit
+
+        statuses = client.fetch_remaining(client.timeline_hashtag(tag, limit=size))
+        return posts_table("mastodon", statuses, server=urlsplit(client.api_base_url).hostname)
+    posts, cursor = [], None
+    while True:
+        page = client.app.bsky.feed.search_posts(
+            {"q": f"#{tag}", "tag": [tag], "sort": "latest", "limit": size, "cursor": cursor})
+        posts += page.posts
+        cursor = page.cursor
+        if not cursor:  # the last page has no cursor
+            break
+    return posts_table("bluesky", posts)
 
 # --- pictures -----------------------------------------------------------------------------
 

@@ -99,3 +99,160 @@ def test_pictures_draw_what_they_are_given():
     ax = chat.plot_plan(plan)
     assert [(p.get_x(), p.get_width()) for p in ax.patches] == [(2, 10), (14, 10)]
     plt.close("all")
+
+
+# --- the chat's hashtag on X, Mastodon and Bluesky, in one shape ------------------------------
+
+TAG = CHAT_HASHTAG.lstrip("#").lower()
+
+
+def _tagged(tags) -> bool:
+    words = tags if isinstance(tags, list) else str(tags).split()
+    return TAG in {str(word).lower() for word in words}
+
+
+def _has_common_shape(posts, network):
+    assert list(posts.columns) == chat.POST_COLUMNS
+    assert (posts["network"] == network).all()
+    assert str(posts["created_at"].dt.tz) == "UTC"
+    assert posts["is_repost"].dtype == bool
+    assert posts["id"].is_unique
+    assert not posts["text"].str.contains("<p>|<span|&amp;|&lt;", regex=True).any()
+    assert posts["created_at"].is_monotonic_increasing
+
+
+def test_x_hashtag_reads_every_page_of_recent_search():
+    from sociallearning.data import REFERENCE_NOW
+
+    posts = chat.hashtag_posts("x", xapi.client(offline=True), CHAT_HASHTAG, page_size=10)
+    _has_common_shape(posts, "x")
+    tweets = load("x_tweets")
+    users = load("x_users")
+    recent = tweets[tweets["hashtags"].map(_tagged)
+                    & (tweets["created_at"] >= REFERENCE_NOW - pd.Timedelta(days=7))]
+    assert len(recent) > 10  # more than one page of 10
+    assert sorted(posts["id"]) == sorted(recent["id"].astype(str))
+    stored = recent.set_index(recent["id"].astype(str)).loc[posts["id"]]
+    name_of = dict(zip(users["id"].astype(str), users["username"], strict=True))
+    assert posts["author"].tolist() == stored["author_id"].astype(str).map(name_of).tolist()
+    assert posts["is_repost"].tolist() == (stored["referenced_type"] == "retweeted").tolist()
+    assert posts["is_repost"].any() and not posts["is_repost"].all()
+    assert posts["text"].tolist() == stored["text"].tolist()
+
+
+def _reached_from(server, accounts, follows):
+    """The accounts whose public posts reach `server`: its own, and whom its own follow."""
+    local = set(accounts.loc[accounts["domain"] == server, "acct"])
+    return local | set(follows.loc[follows["source_acct"].isin(local), "target_acct"])
+
+
+@pytest.mark.parametrize("server", ["mastodon.example", "learning.example"])
+def test_mastodon_hashtag_timeline_reads_every_page_of_what_the_server_knows(server):
+    from sociallearning import fediverse
+
+    api = fediverse.client(f"https://{server}")
+    posts = chat.hashtag_posts("mastodon", api, CHAT_HASHTAG, page_size=40)
+    _has_common_shape(posts, "mastodon")
+    statuses = load("fedi_statuses")
+    reached = _reached_from(server, load("fedi_accounts"), load("fedi_follows"))
+    expected = statuses[statuses["tags"].map(_tagged) & (statuses["visibility"] == "public")
+                        & statuses["acct"].isin(reached)].sort_values("created_at")
+    assert len(expected) > 40  # more than one page
+    assert len(expected) < statuses["tags"].map(_tagged).sum()  # a server sees a part only
+    pages = [r for r in api.adapter.requests_seen if "/timelines/tag/" in r]
+    assert len(pages) >= -(-len(expected) // 40)
+    assert sorted(zip(posts["author"], posts["created_at"], strict=True)) == \
+        sorted(zip(expected["acct"], expected["created_at"], strict=True))
+    # Plain text: the status's words, after the @mention Mastodon puts before a reply.
+    by_time = expected.set_index(["acct", "created_at"])["text"]
+    for post in posts.itertuples():
+        assert post.text.endswith(by_time.loc[(post.author, post.created_at)])
+    assert not posts["is_repost"].any()  # hashtag timelines leave boosts out
+    local = posts["author"].str.endswith("@" + server)
+    assert local.any() and (~local).any()  # its own accounts get their full address too
+
+
+def test_bluesky_hashtag_search_follows_the_cursor_to_the_end():
+    from sociallearning import bluesky
+
+    api = bluesky.client()
+    posts = chat.hashtag_posts("bluesky", api, CHAT_HASHTAG, page_size=25)
+    _has_common_shape(posts, "bluesky")
+    stored = load("bsky_posts")
+    stored = stored[stored["tags"].map(_tagged)]
+    assert len(stored) > 25
+    assert len([r for r in api.transport.requests_seen if "searchPosts" in r]) == \
+        -(-len(stored) // 25)
+    handle_of = dict(zip(load("bsky_actors")["did"], load("bsky_actors")["handle"],
+                         strict=True))
+    uri = "at://" + stored["did"] + "/app.bsky.feed.post/" + stored["rkey"]
+    expected = pd.DataFrame({"id": uri, "author": stored["did"].map(handle_of),
+                             "created_at": stored["created_at"], "text": stored["text"],
+                             "reply_to": stored["reply_to_uri"]}).sort_values("id")
+    mine = posts.sort_values("id")
+    for column in ["id", "author", "created_at", "text"]:
+        assert mine[column].tolist() == expected[column].tolist(), column
+    assert mine["reply_to"].fillna("").tolist() == expected["reply_to"].fillna("").tolist()
+    assert mine["reply_to"].notna().any()
+
+
+def test_answers_parse_the_same_way_on_every_network():
+    clients = {"x": xapi.client(offline=True)}
+    from sociallearning import bluesky, fediverse
+
+    clients |= {"mastodon": fediverse.client("https://learning.example"),
+                "bluesky": bluesky.client()}
+    answer = r"^(?:@\w+\s+)*[Aa](\d+)\b"
+    for network, api in clients.items():
+        posts = chat.hashtag_posts(network, api, CHAT_HASHTAG)
+        mine = posts[~posts["is_repost"]]
+        numbers = mine["text"].str.extract(answer)[0].dropna().astype(int)
+        assert numbers.between(1, 10).all() and numbers.nunique() >= 3, network
+
+
+def test_plain_text_reads_mastodon_html():
+    html = ('<p>A2 <a href="https://x.example/tags/ldchat" class="mention hashtag">#<span>'
+            'ldchat</span></a> Q&amp;A &lt;3</p><p>line one<br />line two</p>')
+    assert chat.plain_text(html) == "A2 #ldchat Q&A <3\n\nline one\nline two"
+    assert chat.plain_text(None) == ""
+
+
+def test_boosts_and_reposts_are_flagged_and_keep_the_original_text():
+    from atproto import models
+
+    original = {"id": "1", "account": {"acct": "ann@a.example"}, "content": "<p>A1 yes</p>",
+                "created_at": "2026-03-06T01:02:00Z", "in_reply_to_id": "9", "reblog": None}
+    boost = {"id": "2", "account": {"acct": "bob"}, "content": "",
+             "created_at": "2026-03-06T01:03:00Z", "in_reply_to_id": None, "reblog": original}
+    table = chat.posts_table("mastodon", [original, boost], server="b.example")
+    assert table["author"].tolist() == ["ann@a.example", "bob@b.example"]
+    assert table["is_repost"].tolist() == [False, True]
+    assert table["text"].tolist() == ["A1 yes", "A1 yes"]
+    assert table["reply_to"].tolist() == ["9", "9"]
+    with pytest.raises(ValueError, match="which server"):
+        chat.posts_table("mastodon", [original])
+
+    author = models.AppBskyActorDefs.ProfileViewBasic(did="did:plc:ann", handle="ann.example")
+    post = models.AppBskyFeedDefs.PostView(
+        uri="at://did:plc:ann/app.bsky.feed.post/1", cid="c", author=author,
+        indexed_at="2026-03-06T01:02:00Z",
+        record=models.AppBskyFeedPost.Record(text="A1 yes", created_at="2026-03-06T01:02:00Z"))
+    repost = models.AppBskyFeedDefs.FeedViewPost(
+        post=post, reason=models.AppBskyFeedDefs.ReasonRepost(
+            by=models.AppBskyActorDefs.ProfileViewBasic(did="did:plc:bob", handle="bob.example"),
+            indexed_at="2026-03-06T01:05:00Z"))
+    table = chat.posts_table("bluesky", [post, models.AppBskyFeedDefs.FeedViewPost(post=post),
+                                         repost])
+    assert table["is_repost"].tolist() == [False, False, True]
+    assert table["author"].tolist() == ["ann.example", "ann.example", "bob.example"]
+    assert table["text"].tolist() == ["A1 yes"] * 3
+    with pytest.raises(ValueError, match="network must be one of"):
+        chat.posts_table("myspace", [])
+    with pytest.raises(ValueError, match="hashtag must be"):
+        chat.hashtag_posts("bluesky", bluesky_client(), "#")
+
+
+def bluesky_client():
+    from sociallearning import bluesky
+
+    return bluesky.client()
