@@ -16,6 +16,19 @@ HUB_DEPLOY = ROOT / "deploy" / "jupyterhub"
 POSTGRES_SCRIPT = HUB_DEPLOY / "gradebook-postgres.sh"
 
 
+def needs_root_on_linux():
+    """Skip (saying why) where accounts, servers as other users and PostgreSQL cannot be
+    started: these tests make real accounts, as CI does as root."""
+    import pytest
+
+    why = None
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        why = "needs root (makes Linux accounts and starts servers as them); CI runs as root"
+    elif not shutil.which("useradd") or not shutil.which("runuser"):
+        why = "needs useradd and runuser (Debian: passwd, util-linux)"
+    return pytest.mark.skipif(why is not None, reason=why or "")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

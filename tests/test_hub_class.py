@@ -32,7 +32,7 @@ import nbformat
 import pytest
 import requests
 
-pytestmark = [pytest.mark.hub, pytest.mark.slow]
+pytestmark = [pytest.mark.hub, pytest.mark.slow, hub_parts.needs_root_on_linux()]
 
 sys.path.insert(0, str(hub_parts.HUB_DEPLOY))
 import demo_hub  # noqa: E402 - deploy/jupyterhub is not a package
@@ -201,6 +201,9 @@ def test_a_class_releases_submits_grades_and_returns_feedback(hub):
     assert "formgrader" in formgrader.text.lower()
     refused = bob.browser.get(f"{hub.url}/services/{COURSE}/formgrader")
     assert refused.status_code == 403
+    # Learners' own servers have no instructor tools either.
+    for learner in learners:
+        assert learner.api.get(f"{learner.server}/formgrader").status_code == 404
 
     # The notebooks come through the nbgitpuller link: course and data, no exercises.
     for learner in learners:

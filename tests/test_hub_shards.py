@@ -131,6 +131,7 @@ def postgres_url(course) -> str:
     raise AssertionError("no db_url in the course's configuration")
 
 
+@hub_parts.needs_root_on_linux()
 def test_an_empty_share_says_so_and_succeeds(tmp_path, postgres):
     base = tmp_path
     try:
