@@ -5,6 +5,7 @@ office's working hours, a target with no baseline, an oversold outcome)."""
 
 from functools import partial
 
+import pandas as pd
 import pytest
 from exercise_helpers import (
     AlwaysEqual,
@@ -186,6 +187,15 @@ def sponsor_from_another_unit(plan, sponsors, org_after):
     plan["Marketing"] = dict(plan["Sales"])
 
 
+def new_leader_where_sponsors_are_left(plan, sponsors, org_after):
+    """A unit that keeps a sponsor handed to a leader to win: sponsors never looked at."""
+    unit = next(u for u, entry in plan.items() if entry["action"] != "win")
+    leaders = org_after[(org_after["business_unit"].astype(str) == unit)
+                        & (org_after["level"] <= 3)
+                        & ~org_after["employee_id"].isin(sponsors["employee_id"])]
+    plan[unit] = {"sponsor": str(leaders["employee_id"].iloc[0]), "action": "win"}
+
+
 SPONSOR_PLANS = [
     ("a departed sponsor in the plan", departed_sponsor, "departed sponsor"),
     ("a unit left out", lambda plan, *frames: plan.pop("Marketing"), "leaves units out"),
@@ -194,6 +204,10 @@ SPONSOR_PLANS = [
      "influential skeptic"),
     ("a junior person to win a unit", junior_to_win, "level 3 or above"),
     ("a sponsor for another unit", sponsor_from_another_unit, "work in Sales now"),
+    ("a leader won where sponsors are left", new_leader_where_sponsors_are_left,
+     "still has sponsors"),
+    ("an action that is not text",
+     lambda plan, *f: plan["Sales"].update(action=["coach", "inform"]), "both text"),
 ]
 
 
@@ -231,6 +245,10 @@ CHAMPION_PLANS = [
      "helped fewer than 5"),
     ("a menu item made up", lambda plan, *f: plan.update(equip=["a trophy"]), "outside the menu"),
     ("nothing to recognise them", lambda plan, *f: plan.update(recognise=[]), "is empty"),
+    ("one menu item five times", lambda plan, *f: plan.update(equip=["moderator rights"] * 5),
+     "more than once"),
+    ("a table as a menu item", lambda plan, *f: plan.update(equip=[pd.Series(list(checks.EQUIP))]),
+     "as text"),
 ]
 
 
@@ -262,6 +280,14 @@ COMMUNITY_PLANS = [
     ("building while a healthy one exists",
      lambda plan, *f: plan.update(action="build", community_id=None), "use one that exists"),
     ("evidence left out", lambda plan, *f: plan["evidence"].popitem(), "the communities in"),
+    ("owner_still_here as 1 or 0",
+     lambda plan, *f: [facts.update(owner_still_here=int(facts["owner_still_here"]))
+                       for facts in plan["evidence"].values()], "True or False"),
+    ("an action that is a table",
+     lambda plan, *f: plan.update(action=pd.Series(["use", "build"])), "not a pandas Series"),
+    ("a list as the community used",
+     lambda plan, *f: plan.update(action="use", community_id=list(plan["evidence"])),
+     "not a community in the data"),
 ]
 
 
@@ -319,6 +345,13 @@ CHAT_PLANS = [
      lambda plan, org: plan["slots"][0]["offices"].append("Paris"), "not offices"),
     ("a weekend slot", lambda plan, org: plan["slots"][0].update(weekday="Saturday"),
      "weekday is one of"),
+    ("the same account three times",
+     lambda plan, org: plan.update(follow=["@ava_learnwell"] * 3 + ["chen@pkm.example"]),
+     "more than once"),
+    ("numbers as accounts", lambda plan, org: plan.update(follow=[1.5, 2.5, "@ava_learnwell"]),
+     "as text"),
+    ("a list as an office",
+     lambda plan, org: plan["slots"][0]["offices"].append(["London"]), "as text"),
 ]
 
 
@@ -360,6 +393,17 @@ SCORECARDS = [
      "not computed from the scenario's data"),
     ("no target", lambda plan, *f: plan["answered_share_90d"].update(target=None),
      "no measurable target"),
+    ("first replies in negative hours",
+     lambda plan, *f: plan["median_hours_to_first_reply_90d"].update(target=-1000.0),
+     "cannot be reached"),
+    ("more people posting than have an account",
+     lambda plan, *f: plan["people_posting_90d"].update(target=1e300),
+     "more people than have an account"),
+    ("a score above the scale",
+     lambda plan, *f: plan["mean_assessment_score"].update(target=1e9), "top of the scale"),
+    ("the outcome's claim hedged with another key",
+     lambda plan, *f: plan["mean_assessment_score"].update(also="causes"),
+     "'baseline', 'target' and 'claim'"),
 ]
 
 

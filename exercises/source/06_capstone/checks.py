@@ -50,6 +50,7 @@ ACTIVITY_METRICS = {  # name -> True when higher is better
     "answered_share_90d": True,
 }
 OUTCOME_METRIC = "mean_assessment_score"
+SCORE_MAX = 100  # assessment scores run from 0 to 100
 
 
 def _is_number(value) -> bool:
@@ -60,6 +61,32 @@ def _is_number(value) -> bool:
 
 def _named(what: str) -> str:
     return f"`{what}`" if what.endswith(")") else what
+
+
+def _is_text(value) -> bool:
+    """Text, as the tasks ask for names, actions and ids (never a list or a table of them)."""
+    return isinstance(value, str)
+
+
+def _shown(value) -> str:
+    """Text as it is; anything else by its kind (a table's repr spans lines)."""
+    return repr(value)[:60] if _is_text(value) else f"{feedback._returned(value)}"
+
+
+def _expect_texts(items, what: str, kind: str) -> list[str]:
+    """Each item is text and none is repeated: the same item twice adds nothing."""
+    odd = [item for item in items if not _is_text(item)]
+    feedback.expect(not odd, f"{_named(what)} should hold {kind} as text, each a str; it "
+                    f"holds {_shown(odd[0]) if odd else ''}.")
+    seen, twice = set(), []
+    for item in items:
+        key = item.strip().casefold()
+        if key in seen:
+            twice.append(item)
+        seen.add(key)
+    feedback.expect(not twice, f"{_named(what)} names {twice[0] if twice else ''!r} more than "
+                    "once: each counts once, so list it once.")
+    return list(items)
 
 
 # --- the scenario and its changed copies -----------------------------------------------------
@@ -237,6 +264,10 @@ def _expect_sound_sponsor_plan(got, sponsors, org_after, what):
         feedback.expect(type(entry) is dict and set(entry) == {"sponsor", "action"},
                         f"{_named(what)}[{unit!r}] should be a dictionary with the keys "
                         f"'sponsor' and 'action', not {entry!r:.80}.")
+        feedback.expect(_is_text(entry["sponsor"]) and _is_text(entry["action"]),
+                        f"{_named(what)}[{unit!r}]: the sponsor is an employee_id and the "
+                        f"action a word, both text; not {_shown(entry['sponsor'])} and "
+                        f"{_shown(entry['action'])}.")
         person, action = str(entry["sponsor"]), entry["action"]
         if person not in unit_of:
             gone = person in known
@@ -249,6 +280,11 @@ def _expect_sound_sponsor_plan(got, sponsors, org_after, what):
                         f"but they work in {unit_of[person]} now. A sponsor speaks for their "
                         "own unit.")
         if person not in known:
+            kept = sorted(p for p, u in unit_of.items() if u == unit and p in known)
+            feedback.expect(not kept, f"{_named(what)} sets out to win {person} for {unit}, "
+                            f"but {unit} still has sponsors: {kept[:4]}. Keep and educate a "
+                            "sponsor you have before winning someone new; win a leader only "
+                            "where no sponsor is left.")
             feedback.expect(action == NEW_SPONSOR_ACTION, f"{_named(what)}: {person} is not "
                             f"a sponsor yet, so the action for {unit} is "
                             f"{NEW_SPONSOR_ACTION!r} (win them over), not {action!r}.")
@@ -346,6 +382,7 @@ def _expect_sound_champions(got, posts, community_accounts, org_after, what):
         feedback.expect_type(items, list, f"{what}[{key!r}]")
         feedback.expect(len(items) >= 1, f"{_named(what)}[{key!r}] is empty: say how you "
                         f"will {key} your champions.")
+        _expect_texts(items, f"{what}[{key!r}]", "menu items")
         odd = [i for i in items if i not in menu]
         feedback.expect(not odd, f"{_named(what)}[{key!r}] has items outside the menu: "
                         f"{odd[:3]}. Choose from {list(menu)}.")
@@ -405,8 +442,11 @@ def _expect_same_evidence(got, health, what):
                 feedback.expect_close(mine["median_hours_to_first_reply_90d"], hours,
                                       f"{label}['median_hours_to_first_reply_90d']",
                                       rtol=0, atol=0.05)
-        feedback.expect(mine["owner_still_here"] is facts["owner_still_here"]
-                        or mine["owner_still_here"] == facts["owner_still_here"],
+        owner_here = mine["owner_still_here"]
+        feedback.expect(type(owner_here).__name__ in ("bool", "bool_"),
+                        f"{label}['owner_still_here'] should be True or False, not "
+                        f"{owner_here!r:.40}.")
+        feedback.expect(bool(owner_here) is facts["owner_still_here"],
                         f"{label}['owner_still_here'] is not right: look the owner up in "
                         "org_after.")
 
@@ -420,10 +460,12 @@ def _expect_sound_community(got, communities, posts, community_accounts, org_aft
     _expect_same_evidence(got["evidence"], health, what)
     healthy = [cid for cid, facts in health.items() if not _unhealthy_because(facts)]
     action, chosen = got["action"], got["community_id"]
-    feedback.expect(action in ("use", "build"), f"{_named(what)}['action'] is 'use' or "
-                    f"'build', not {action!r}.")
+    feedback.expect(_is_text(action) and action in ("use", "build"),
+                    f"{_named(what)}['action'] is 'use' or "
+                    f"'build', not {_shown(action)}.")
     if action == "use":
-        feedback.expect(chosen in health, f"{_named(what)} uses {chosen!r}, which is not a "
+        feedback.expect(_is_text(chosen) and chosen in health, f"{_named(what)} uses "
+                        f"{chosen!r:.60}, which is not a "
                         "community in the data.")
         reasons = _unhealthy_because(health[chosen])
         feedback.expect(not reasons, f"{_named(what)} relaunches in {chosen}, a dying "
@@ -497,6 +539,7 @@ def _expect_sound_chat(got, org_after, what):
                     f"the keys 'follow' and 'slots'; it has {sorted(map(str, got))}.")
     follow = got["follow"]
     feedback.expect_type(follow, list, f"{what}['follow']")
+    _expect_texts(follow, f"{what}['follow']", "accounts")
     feedback.expect(len(follow) >= 3, f"{_named(what)}['follow'] names {len(follow)} "
                     "accounts; follow at least three people to learn from.")
     networks = {_network_of(str(a)) for a in follow}
@@ -518,8 +561,9 @@ def _expect_sound_chat(got, org_after, what):
         label = f"slot {number} of {_named(what)}"
         feedback.expect(type(slot) is dict and set(slot) == keys,
                         f"{label} should be a dictionary with the keys {sorted(keys)}.")
-        feedback.expect(slot["weekday"] in WEEKDAYS, f"{label}: weekday is one of "
-                        f"{list(WEEKDAYS)}, not {slot['weekday']!r}.")
+        feedback.expect(_is_text(slot["weekday"]) and slot["weekday"] in WEEKDAYS,
+                        f"{label}: weekday is one of "
+                        f"{list(WEEKDAYS)}, not {_shown(slot['weekday'])}.")
         feedback.expect(isinstance(slot["time"], str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d",
                                                                    slot["time"]) is not None,
                         f"{label}: time is 'HH:MM' (24-hour clock), not {slot['time']!r}.")
@@ -536,6 +580,7 @@ def _expect_sound_chat(got, org_after, what):
         offices = slot["offices"]
         feedback.expect(type(offices) is list and offices, f"{label}: offices lists the "
                         "offices asked to join.")
+        _expect_texts(offices, f"{label}['offices']", "office names")
         unknown = [o for o in offices if o not in office_zone]
         feedback.expect(not unknown, f"{label} invites {unknown}, which are not offices of "
                         f"the company now (offices: {sorted(office_zone)}).")
@@ -602,6 +647,7 @@ def _expect_sound_scorecard(got, frames, what):
                     "define the goal the programme pushes towards, not only activity.")
     truth = _baselines(posts, community_accounts, org_after, sponsors, outcomes)
     units = org_after["business_unit"].astype(str).nunique()
+    people = int((~community_accounts["is_bot"].astype(bool)).sum())
     for metric, entry in got.items():
         label = f"{_named(what)}[{metric!r}]"
         feedback.expect(type(entry) is dict, f"{label} should be a dictionary with a "
@@ -625,7 +671,17 @@ def _expect_sound_scorecard(got, frames, what):
             feedback.expect(target <= 1, f"{label}: a share is at most 1.")
         if metric == "units_with_sponsor":
             feedback.expect(target <= units, f"{label}: there are only {units} units.")
+        if metric == "people_posting_90d":
+            feedback.expect(target <= people, f"{label}: the target {target:g} is more people "
+                            f"than have an account ({people}): a target must be reachable.")
+        if metric == "median_hours_to_first_reply_90d":
+            feedback.expect(target > 0, f"{label}: the target {target:g} hours cannot be "
+                            "reached: a first reply takes some time, so aim for more than 0.")
         if metric == OUTCOME_METRIC:
+            feedback.expect(target <= SCORE_MAX, f"{label}: the target {target:g} is above "
+                            f"the top of the scale ({SCORE_MAX}): a target must be reachable.")
+            feedback.expect(set(entry) == {"baseline", "target", "claim"}, f"{label} has the "
+                            "keys 'baseline', 'target' and 'claim'.")
             feedback.expect(entry.get("claim") == "contributes",
                             f"{label} claims {entry.get('claim')!r}: social learning is an "
                             "intermediate indicator that contributes to results; claiming it "
