@@ -7,6 +7,7 @@ that only echoes the leaders)."""
 import re
 from functools import partial
 
+import numpy as np
 import pandas as pd
 import pytest
 from exercise_helpers import (
@@ -251,6 +252,27 @@ def an_inactive_account(solved):
     return follow_next
 
 
+def a_voice_no_leader_follows(solved):
+    """Any active row of `people` (the learner included) as a 'different voice', 0 leaders."""
+    def follow_next(edges, people, leaders, my_follows, today):
+        picks = [p for p in solved["follow_next"](edges, people, leaders, my_follows, today)
+                 if p["reason"] == "co-followed"]
+        followed = set(edges.loc[edges["source_username"].isin(leaders), "target_username"])
+        recent = people["last_post"] >= today - pd.Timedelta(days=30)
+        nobody = people[recent & ~people["bot"].astype(bool) & ~people["handle"].isin(
+            followed | set(leaders) | set(my_follows))]
+        return picks + [{"handle": nobody["handle"].iloc[0], "reason": "different voice",
+                         "leaders_following": 0}]
+    return follow_next
+
+
+def a_reason_that_is_a_table(solved):
+    def follow_next(*args):
+        return [{**pick, "reason": pd.Series(["co-followed", "different voice"])}
+                for pick in solved["follow_next"](*args)]
+    return follow_next
+
+
 def co_followed_label_on_one_leader(solved):
     def follow_next(*args):
         return [{**pick, "reason": "co-followed"} for pick in solved["follow_next"](*args)]
@@ -264,6 +286,12 @@ DECISION_SLIPS = [
     (no_filter_at_all, "hidden", "a bot"),
     (an_inactive_account, "visible", "inactive"),
     (co_followed_label_on_one_leader, "visible", "co-followed means two or more"),
+    (a_voice_no_leader_follows, "visible", "none of your leaders follows them"),
+    (a_voice_no_leader_follows, "hidden", "none of your leaders follows them"),
+    (a_reason_that_is_a_table, "visible", "reason is a pandas Series"),
+    (lambda solved: lambda *a: [{**p, "leaders_following": float(p["leaders_following"])}
+                                for p in solved["follow_next"](*a)],
+     "visible", "a whole number of leaders"),
     (lambda solved: lambda *a: {p["handle"]: p["reason"] for p in solved["follow_next"](*a)},
      "visible", "should return a list"),
     (lambda solved: lambda *a: solved["follow_next"](*a) * 2, "visible", "3 to 5"),
@@ -294,6 +322,16 @@ def test_follow_next_accepts_another_sound_list(solved):
 
     checks.follow_next(also_sound)
     checks.follow_next_edge_cases(also_sound)
+
+
+def test_follow_next_takes_counts_computed_with_pandas(solved):
+    """Evidence read off a pandas column (numpy whole numbers) counts as a whole number."""
+    def from_pandas(*args):
+        return [{**pick, "leaders_following": np.int64(pick["leaders_following"])}
+                for pick in solved["follow_next"](*args)]
+
+    checks.follow_next(from_pandas)
+    checks.follow_next_edge_cases(from_pandas)
 
 
 def test_follow_next_is_left_to_grading_in_class_mode():

@@ -11,6 +11,7 @@ sound.
 
 from __future__ import annotations
 
+import numbers
 from pathlib import Path
 
 import pandas as pd
@@ -251,6 +252,13 @@ def _leaders_following(inputs) -> dict:
     return from_leaders.groupby("target_username")["source_username"].nunique().to_dict()
 
 
+def _shown(value) -> str:
+    """A short value as it is; a table or a list by its kind (its repr spans lines)."""
+    if isinstance(value, str | int | float) or value is None:
+        return repr(value)[:60]
+    return feedback._returned(value)
+
+
 def _expect_sound_picks(got, inputs, what) -> None:
     feedback.expect_type(got, list, what)
     feedback.expect(3 <= len(got) <= 5, f"{what} should pick 3 to 5 accounts; you picked "
@@ -279,13 +287,18 @@ def _expect_sound_picks(got, inputs, what) -> None:
         feedback.expect(not pd.isna(last) and last >= since,
                         f"{what} picks {handle}, who has not posted in the last {ACTIVE_DAYS} "
                         "days (inactive): follow people who still talk.")
-        feedback.expect(reason in REASONS, f"{what}: pick {number}'s reason is {reason!r}; "
-                        f"use one of {list(REASONS)}.")
+        feedback.expect(isinstance(reason, str) and reason in REASONS,
+                        f"{what}: pick {number}'s reason is {_shown(reason)}; use one of "
+                        f"{list(REASONS)}.")
         actual = counts.get(handle, 0)
         claimed = pick["leaders_following"]
-        feedback.expect(type(claimed) is int and claimed == actual,
+        feedback.expect(isinstance(claimed, numbers.Integral)
+                        and not isinstance(claimed, bool),
+                        f"{what}: the evidence for {handle} is a whole number of leaders, not "
+                        f"{_shown(claimed)}.")
+        feedback.expect(int(claimed) == actual,
                         f"{what}: the evidence for {handle} does not match the data: you say "
-                        f"{claimed!r} leaders follow them; the edges say {actual}.")
+                        f"{int(claimed)} leaders follow them; the edges say {actual}.")
         if reason == "co-followed":
             feedback.expect(actual >= 2, f"{what} calls {handle} co-followed, but only "
                             f"{actual} leader follows them: co-followed means two or more.")
@@ -293,6 +306,12 @@ def _expect_sound_picks(got, inputs, what) -> None:
             feedback.expect(actual <= 1, f"{what} calls {handle} a different voice, but "
                             f"{actual} of your leaders follow them: that is the leaders' own "
                             "circle. A different voice is one that at most one leader follows.")
+            # Found through a leader: an account no leader follows has nothing in the data
+            # vouching for it (any row of `people` would do, even yourself).
+            feedback.expect(actual == 1, f"{what} calls {handle} a different voice, but none "
+                            "of your leaders follows them: nothing in the data vouches for "
+                            "them. A different voice is found through your leaders: one of "
+                            "them follows them, the others do not.")
     reasons = {pick["reason"] for pick in got}
     feedback.expect("co-followed" in reasons, f"{what} has no co-followed pick: the "
                     "strongest signal is an account two or more of your leaders follow.")
