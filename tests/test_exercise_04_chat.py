@@ -124,6 +124,22 @@ SLIPS = [
      [('"reminder_at_minute": 28', '"reminder_at_minute": 55')], "visible", "near the middle"),
     ("plan_chat", "the promo without the hashtag",
      [('"promo": "New: #nwlchat,', '"promo": "New: a chat,')], "visible", "hashtag"),
+    ("chat_numbers", "the report given as a column, not a key's name",
+     [('"report": "reported_impressions"', '"report": tweets["author_id"]')], "visible",
+     "not a pandas Series"),
+    ("plan_chat", "the same question six times",
+     [('{"text": f"Q{k} {text}"', '{"text": "Q1 What did you learn?"')], "visible",
+     "question 2 repeats question 1"),
+    ("plan_chat", "host and co-host one person, written in other letters",
+     [('"co_host": "Bilal (Operations champion)"', '"co_host": "ADA (l&d)"')], "visible",
+     "the same person"),
+    ("plan_chat", "a close of one word",
+     [('"close": "Thank you all! Next #nwlchat in two weeks, same times. The recap follows."',
+       '"close": "Thanks!"')], "visible", "4 words or more"),
+    ("plan_chat", "a weekday given as a column",
+     [('{"weekday": "Tuesday", "start": "09:00"',
+       '{"weekday": pd.Series(["Tuesday"]), "start": "09:00"')], "visible",
+     "slot weekday a pandas Series"),
 ]
 
 

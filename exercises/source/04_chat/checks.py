@@ -279,6 +279,8 @@ _NUMBER_HELP = {
 
 def _expect_honest_report(got, what):
     choice = got.get("report")
+    feedback.expect(isinstance(choice, str), f"{what}: report should be the name of one key, "
+                    f"as text, one of {list(HONEST_REPORTS)}; not {_shown(choice)}.")
     feedback.expect(choice != "potential_impressions",
                     f"{what} reports potential_impressions: impressions reported as reach. "
                     "Tweets times followers is a theoretical maximum: followers overlap and "
@@ -357,10 +359,23 @@ def _slot_problem(slot, minutes, zone_name, office) -> str | None:
     return None
 
 
-def _expect_text(plan, key, what):
+def _shown(value) -> str:
+    """A short value as it is; a table or a list by its kind (its repr spans lines)."""
+    if isinstance(value, str | int | float) or value is None:
+        return repr(value)[:60]
+    return feedback._returned(value)
+
+
+POST_MIN_WORDS = 4  # a post people read: more than a tag or a dot
+
+
+def _expect_text(plan, key, what, *, min_words=1):
     value = plan.get(key)
     feedback.expect(type(value) is str and value.strip(),
                     f"{what}: {key!r} should be a text, and not empty.")
+    feedback.expect(len(value.split()) >= min_words,
+                    f"{what}: {key!r} is {value.strip()!r:.60}: write the post people will "
+                    f"read, a sentence of {min_words} words or more.")
     return value
 
 
@@ -372,8 +387,8 @@ def _check_slots(plan, org, what):
         feedback.expect(type(slot) is dict and {"weekday", "start", "time_zone"} <= set(slot),
                         f"{what}: each slot is a dict with 'weekday', 'start' and "
                         f"'time_zone'; got {slot!r}.")
-        feedback.expect(slot["weekday"] in WEEKDAYS[:5],
-                        f"{what}: slot weekday {slot['weekday']!r} should be a working day "
+        feedback.expect(isinstance(slot["weekday"], str) and slot["weekday"] in WEEKDAYS[:5],
+                        f"{what}: slot weekday {_shown(slot['weekday'])} should be a working day "
                         f"written in full, one of {list(WEEKDAYS[:5])}.")
         feedback.expect(type(slot["start"]) is str
                         and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", slot["start"]) is not None,
@@ -431,6 +446,11 @@ def _check_questions(plan, what):
         feedback.expect(at + length <= minutes,
                         f"{what}: question {number} runs from minute {at} to {at + length}, "
                         f"past the end of a {minutes}-minute chat.")
+    asked = {}
+    for number, question in enumerate(questions, start=1):
+        same = asked.setdefault(" ".join(question["text"].casefold().split()), number)
+        feedback.expect(same == number, f"{what}: question {number} repeats question {same}; "
+                        "each question moves the chat on, so write six different ones.")
     for number, (one, following) in enumerate(zip(questions, questions[1:], strict=False),
                                                  start=1):
         ends = one["at_minute"] + one["minutes"]
@@ -459,7 +479,7 @@ def _expect_sound_plan(plan, org, what):
                                             and roles[role].strip())]
     feedback.expect(not empty, f"{what}: a role left empty: {empty}. Name a person for "
                     "each of host, co_host and note_taker before the chat, not on the day.")
-    feedback.expect(roles["host"].strip() != roles["co_host"].strip(),
+    feedback.expect(roles["host"].strip().casefold() != roles["co_host"].strip().casefold(),
                     f"{what}: the host and the co-host are the same person; a co-host "
                     "takes over when the host is swamped, so it needs a second person.")
     _check_questions(plan, what)
@@ -468,15 +488,15 @@ def _expect_sound_plan(plan, org, what):
                     f"{what}: the reminder at minute {reminder_at!r} is not near the "
                     f"middle: put it between minute {minutes // 3 + (minutes % 3 > 0)} and "
                     f"{2 * minutes // 3}.")
-    promo = _expect_text(plan, "promo", what)
+    promo = _expect_text(plan, "promo", what, min_words=POST_MIN_WORDS)
     feedback.expect(hashtag.lower() in promo.lower(),
                     f"{what}: the promo does not name the hashtag {hashtag}; people search "
                     "for it to find the chat.")
-    reminder = _expect_text(plan, "reminder", what)
+    reminder = _expect_text(plan, "reminder", what, min_words=POST_MIN_WORDS)
     feedback.expect(re.search(r"\bA\d", reminder) is not None,
                     f"{what}: the reminder should show the answer format (A1, A2...).")
-    _expect_text(plan, "close", what)
-    _expect_text(plan, "recap", what)
+    _expect_text(plan, "close", what, min_words=POST_MIN_WORDS)
+    _expect_text(plan, "recap", what, min_words=POST_MIN_WORDS)
     _check_slots(plan, org, what)
 
 
