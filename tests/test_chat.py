@@ -256,3 +256,41 @@ def bluesky_client():
     from sociallearning import bluesky
 
     return bluesky.client()
+
+
+def _module_section(network):
+    """Run module 04's "The chat on Mastodon and Bluesky" code on `network`; its variables."""
+    from pathlib import Path
+
+    import nbformat
+
+    root = Path(__file__).resolve().parents[1]
+    cells = [c.source for c in nbformat.read(root / "course" / "04_chat.ipynb",
+                                             as_version=4).cells if c.cell_type == "code"]
+    first = next(i for i, source in enumerate(cells) if 'NETWORK = "mastodon"' in source)
+    setup = [cells[0], next(s for s in cells if s.startswith("ANSWER = "))]
+    namespace = {}
+    for source in setup + cells[first:first + 3]:
+        exec(source.replace('NETWORK = "mastodon"', f'NETWORK = "{network}"'), namespace)
+    plt.close("all")
+    return namespace
+
+
+@pytest.mark.parametrize("network", chat.NETWORKS)
+def test_the_module_reads_the_hashtag_on_each_network_like_the_helper(network):
+    section = _module_section(network)
+    posts = section["posts"]
+    _has_common_shape(posts, network)
+    helper = chat.hashtag_posts(network, following_client(network), CHAT_HASHTAG)
+    pd.testing.assert_frame_equal(posts.sort_values("id", ignore_index=True),
+                                  helper.sort_values("id", ignore_index=True))
+    per_question = section["per_question"]
+    assert len(per_question) >= 3
+    assert (per_question["answers"] >= per_question["participants"]).all()
+    assert (per_question["participants"] > 0).all()
+
+
+def following_client(network):
+    from sociallearning import following
+
+    return following.client_for(network)
