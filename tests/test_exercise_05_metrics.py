@@ -250,12 +250,37 @@ def test_indicator_plan_accepts_another_sound_plan():
         {"indicator": "posts", "goal_part": part, "kind": "leading", "data_source": None,
          "baseline": 1, "target": 2, "caveat": "it can be gamed easily"}
         for part in goal_parts], "an indicator with no data source"),
+    (lambda goal_parts, data_sources: [
+        {"indicator": "posts", "goal_part": part, "kind": "leading", "data_source": "posts",
+         "baseline": 1, "target": 2, "caveat": "it can be gamed easily"} for part in goal_parts]
+     + [{"indicator": "score", "goal_part": goal_parts[0], "kind": "lagging",
+         "data_source": "outcomes", "baseline": 1, "target": 2,
+         "caveat": "tenure moves it too"}], "lists the indicator 'posts' twice"),
+    (lambda goal_parts, data_sources: [
+        {"indicator": "posts", "goal_part": goal_parts[0], "kind": "leading",
+         "data_source": ["posts", "outcomes"], "baseline": 1, "target": 2,
+         "caveat": "it can be gamed easily"}], "data_source is a list"),
+    (lambda goal_parts, data_sources: [
+        {"indicator": "posts", "goal_part": pd.Series(goal_parts),
+         "kind": "leading", "data_source": "posts", "baseline": 1, "target": 2,
+         "caveat": "it can be gamed easily"}], "goal_part is a pandas Series"),
 ], ids=["no lagging", "no leading", "a part uncovered", "no change aimed for", "no caveat",
-        "a source of None"])
+        "a source of None", "one indicator for every part", "every source at once",
+        "columns instead of text"])
 def test_indicator_plan_rejects_plans_by_the_rule_they_break(wrong, named):
     with pytest.raises(feedback.CheckFailed) as failed:
         checks.indicator_plan(wrong)
     assert named in str(failed.value)
+
+
+def test_vanity_labels_that_are_not_text_are_named(solved):
+    def as_columns(totals):
+        return {column: pd.Series(["vanity", "value"]) for column in totals.columns
+                if column != "month"}
+
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.vanity_or_value(as_columns)
+    assert "a pandas Series" in str(failed.value)
 
 
 def test_retention_message_names_cohorts_when_grouped_by_activity_month(solved):

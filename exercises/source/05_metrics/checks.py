@@ -132,7 +132,8 @@ def _expect_labels(got, totals, what):
     extra = sorted(str(k) for k in got if k not in wanted)
     feedback.expect(not extra, f"{_named(what)} labels {extra[:5]}, which are not columns of "
                     "the table (month is not a number to label).")
-    odd = {k: v for k, v in got.items() if v not in ("vanity", "value")}
+    odd = {k: v if isinstance(v, str) else feedback._returned(v) for k, v in got.items()
+           if not isinstance(v, str) or v not in ("vanity", "value")}
     feedback.expect(not odd, f"{_named(what)}: each label is \"vanity\" or \"value\"; you have "
                     f"{dict(list(odd.items())[:3])}.")
     for column in wanted:
@@ -198,7 +199,8 @@ def _expect_sound_plan(got, goal_parts, data_sources, what, *, every_part=True):
     for position, row in enumerate(got):
         feedback.expect_type(row, dict, f"indicator {position} of {_named(what)}")
         name = row.get("indicator")
-        label = f"indicator {position} ({name!r})" if name else f"indicator {position}"
+        label = (f"indicator {position} ({name!r})" if isinstance(name, str) and name
+                 else f"indicator {position}")
         missing = [key for key in INDICATOR_KEYS if key not in row]
         if "data_source" in missing:
             raise feedback.CheckFailed(
@@ -208,6 +210,12 @@ def _expect_sound_plan(got, goal_parts, data_sources, what, *, every_part=True):
                         f"{list(INDICATOR_KEYS)}.")
         feedback.expect(isinstance(name, str) and name.strip(),
                         f"{label}: `indicator` is the indicator's name, as text.")
+        texts = {key: row[key] for key in ("goal_part", "kind", "data_source")
+                 if row[key] is not None and not isinstance(row[key], str)}
+        feedback.expect(not texts, f"{label}: goal_part, kind and data_source are each one "
+                        "text (a str); yours: " + ", ".join(
+                            f"{key} is {feedback._returned(value)}"
+                            for key, value in texts.items()) + ".")
         source = row["data_source"]
         if source is None or (isinstance(source, str) and not source.strip()):
             raise feedback.CheckFailed(
@@ -242,6 +250,13 @@ def _expect_sound_plan(got, goal_parts, data_sources, what, *, every_part=True):
                     "are on the way.")
     feedback.expect("lagging" in kinds, f"{_named(what)} has no lagging indicator: without a "
                     "result (skills, performance, tickets), the plan never reaches the goal.")
+    named = {}
+    for position, row in enumerate(got):
+        first = named.setdefault(" ".join(row["indicator"].casefold().split()), position)
+        feedback.expect(first == position, f"{_named(what)} lists the indicator "
+                        f"{row['indicator']!r} twice (indicators {first} and {position}): one "
+                        "number cannot stand for two parts of the goal. Find what shows the "
+                        "other part.")
     if every_part:
         uncovered = [part for part in goal_parts if part not in {r["goal_part"] for r in got}]
         feedback.expect(not uncovered, f"{_named(what)} has no indicator for the goal part(s) "
