@@ -247,7 +247,11 @@ def leavers_included(sponsors, org_after):
     (champions_for_everyone, "skeptic"),
     (leavers_included, "left the org"),
     (lambda sponsors, org_after: list(sponsors["employee_id"]), "dictionary"),
-], ids=["everyone only informed", "everyone showcased", "leavers planned for", "a list"])
+    (lambda sponsors, org_after: {e: pd.Series(list(checks.ACTIONS)) for e in sponsors.loc[
+        sponsors["employee_id"].isin(org_after["employee_id"]), "employee_id"]},
+     "a pandas Series"),
+], ids=["everyone only informed", "everyone showcased", "leavers planned for", "a list",
+        "every action at once, as a column"])
 def test_sponsor_actions_rejects_plans_a_practitioner_would_not_make(wrong, named):
     with pytest.raises(feedback.CheckFailed) as failed:
         checks.sponsor_actions(wrong)

@@ -303,6 +303,7 @@ def unfit_with(solved, words):
     ("a community that does not exist", "not in the data"),
     ("no numbers", "five numbers"),
     ("maybe", "'join' or 'build'"),
+    ("both, as a column", "decision a pandas Series"),
 ])
 def test_build_or_join_names_an_unsound_decision(case, named, solved):
     if case == "join a community one unit carries":
@@ -321,12 +322,28 @@ def test_build_or_join_names_an_unsound_decision(case, named, solved):
     elif case == "no numbers":
         def wrong(*args, **kwargs):
             return {"decision": "join", "community_id": "C02"}
+    elif case == "both, as a column":
+        def wrong(*args, **kwargs):
+            return {**solved["build_or_join"](*args, **kwargs),
+                    "decision": pd.Series(["join", "build"])}
     else:
         def wrong(*args, **kwargs):
             return {**solved["build_or_join"](*args, **kwargs), "decision": "maybe"}
     with pytest.raises(feedback.CheckFailed) as failed:
         checks.build_or_join(wrong)
     assert named in str(failed.value)
+
+
+def test_build_or_join_hidden_checks_read_the_numbers_from_since(solved):
+    """A function that ignores `since` (the re-org date fixed inside it) passes the visible
+    check but not the hidden case with a later `since`."""
+    def since_ignored(posts, accounts, org_before, org_after, since=None, now=None):
+        return solved["build_or_join"](posts, accounts, org_before, org_after)
+
+    checks.build_or_join(since_ignored)
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.build_or_join_edge_cases(since_ignored)
+    assert "since = 1 December 2025" in str(failed.value)
 
 
 def test_build_or_join_hidden_checks_want_build_when_nothing_is_fit(solved):

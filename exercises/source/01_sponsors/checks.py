@@ -479,7 +479,8 @@ def _expect_sound_actions(got, sponsors, org_after, what):
     feedback.expect(not missing, f"{_named(what)} has no action for {missing[:5]}: every "
                     "sponsor still in the org needs one.")
     feedback.expect(not gone, f"{_named(what)} has keys that are not sponsors: {gone[:5]}.")
-    odd = {k: v for k, v in got.items() if v not in ACTIONS}
+    odd = {k: v if isinstance(v, str) else feedback._returned(v) for k, v in got.items()
+           if not isinstance(v, str) or v not in ACTIONS}
     feedback.expect(not odd, f"{_named(what)} uses actions outside {list(ACTIONS)}: "
                     f"{dict(list(odd.items())[:3])}.")
     # Rule by rule, the one that matters most first (an influential skeptic can block you).

@@ -475,8 +475,9 @@ def _expect_sound_decision(got, frames, since, now, what):
     feedback.expect(not missing, f"{what} has no {', '.join(map(repr, missing))} in its "
                     "dictionary: give the decision, the community and its five numbers.")
     decision = got["decision"]
-    feedback.expect(decision in DECISIONS, f"{what} gives the decision {decision!r}; it should "
-                    "be 'join' or 'build'.")
+    shown = repr(decision)[:60] if isinstance(decision, str) else feedback._returned(decision)
+    feedback.expect(isinstance(decision, str) and decision in DECISIONS,
+                    f"{what} gives the decision {shown}; it should be 'join' or 'build'.")
     table = community_numbers(posts, accounts, org_before, org_after, since, now)
     names = _sample_data()["communities"].set_index("community_id")["name"]
     community = got["community_id"]
@@ -492,15 +493,16 @@ def _expect_sound_decision(got, frames, since, now, what):
     row = table.loc[community]
     for number in NUMBERS:
         value, expected = got[number], row[number]
-        label = f"the {number} you give for {called(community)}"
+        label = f"the {number} you give for {called(community)} in {what}"
         if pd.isna(expected):
             feedback.expect(value is None or (isinstance(value, float) and math.isnan(value)),
                             f"{label} is {value!r}; the data since the re-org has none (NaN).")
             continue
         if number in WHOLE_NUMBERS:
             feedback.expect_type(value, int, label)
-        with feedback.likely_cause("the data since the re-org gives another number: check "
-                                   "your answers to 2.2, 2.3 and 2.5 first."):
+        with feedback.likely_cause("the data since `since` gives another number: check "
+                                   "your answers to 2.2, 2.3 and 2.5 first, and pass on the "
+                                   "`since` and `now` you are given."):
             feedback.expect_close(value, expected, label, rtol=1e-3)
     fit = [c for c in table.index if not broken_rules(table.loc[c])]
     if decision == "join":
@@ -532,24 +534,31 @@ def build_or_join(learner):
 build_or_join.replayable = False
 
 
+# A later `since`: the last three months only, so every number changes (a function that
+# ignores `since` and `now`, or numbers typed in for the sample, no longer match).
+LATER_SINCE = pd.Timestamp("2025-12-01", tz="UTC")
+
+
 def build_or_join_edge_cases(learner):
-    """Hidden checks of task 2.7: only dying communities (build), only one fit community."""
-    since, now = _clock()
+    """Hidden checks of task 2.7: only dying communities (build), only one fit community,
+    a later `since`."""
+    reorg, now = _clock()
     posts, accounts, org_before, org_after = _sample("posts", "community_accounts",
                                                      "org_before", "org_after")
     cases = {
-        "only the two dying communities (C05 and C06)": posts[posts["community_id"].isin(
-            ["C05", "C06"])],
-        "only the Data & Analytics Guild (C03) and the two dying ones": posts[
-            posts["community_id"].isin(["C03", "C05", "C06"])],
+        "only the two dying communities (C05 and C06)": (posts[posts["community_id"].isin(
+            ["C05", "C06"])], reorg),
+        "only the Data & Analytics Guild (C03) and the two dying ones": (posts[
+            posts["community_id"].isin(["C03", "C05", "C06"])], reorg),
+        "the last three months only (since = 1 December 2025)": (posts, LATER_SINCE),
     }
     with feedback.task("build_or_join"):
-        for case, subset in cases.items():
+        for case, (subset, since) in cases.items():
             frames = (subset.reset_index(drop=True), accounts, org_before, org_after)
             got = learner(*_copies(*frames), since=since, now=now)
             _expect_sound_decision(got, frames, since, now, f"build_or_join() on {case}")
-    feedback.passed("build_or_join() builds when nothing is fit to join, and joins the one "
-                    "that is.")
+    feedback.passed("build_or_join() builds when nothing is fit to join, joins the one that "
+                    "is, and reads its numbers from the `since` it is given.")
 
 
 build_or_join_edge_cases.replayable = False
