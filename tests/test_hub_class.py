@@ -261,6 +261,17 @@ def test_a_class_releases_submits_grades_and_returns_feedback(hub):
     # A submission's folder name carries nbgrader's random string: it cannot be guessed.
     entries = sorted(p.name for p in inbound.iterdir())
     assert len(entries) == 3 and all(len(entry.split("+")) == 4 for entry in entries)
+    # And even knowing the name, nobody else can change, rename or remove a submission.
+    alices = next(inbound / entry for entry in entries if entry.startswith(f"{alice.name}+"))
+    kept = {path.name: path.read_bytes() for path in alices.iterdir()}
+    for attempt in (("touch", str(alices / "extra.txt")),
+                    ("cp", "/etc/hostname", str(alices / f"{ASSIGNMENT}.ipynb")),
+                    ("mv", str(alices), str(inbound / f"{bob.name}+{ASSIGNMENT}+taken")),
+                    ("rm", "-rf", str(alices))):
+        result = bob.terminal(*attempt)
+        assert result.returncode != 0, attempt
+        assert "Permission denied" in result.stderr or "not permitted" in result.stderr
+    assert {path.name: path.read_bytes() for path in alices.iterdir()} == kept
 
     # The instructor collects and grades with the project's autograder.
     grader(hub, "nbgrader", "collect", ASSIGNMENT)

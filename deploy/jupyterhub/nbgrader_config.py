@@ -27,5 +27,11 @@ c.Exchange.path_includes_course = True
 # server's own token, which jupyterhub_config.py allows to read the user's groups.
 c.Authenticator.plugin_class = JupyterHubAuthPlugin
 
+# A submission's folder in the exchange is its learner's alone to change, and nobody can
+# rename or remove another's (nbgrader's own exchange leaves both open to everyone and
+# hides submissions only by their random names).
+c.ExchangeFactory.submit = "autograder.exchange.OwnSubmission"
+c.ExchangeFactory.release_assignment = "autograder.exchange.StickyInboundRelease"
+
 # A submission keeps the time it was made; lateness is judged at grading, by the
 # assignment's due date and the course's LateSubmissionPlugin (nothing is refused).
