@@ -401,6 +401,9 @@ SCORECARDS = [
      "more people than have an account"),
     ("a score above the scale",
      lambda plan, *f: plan["mean_assessment_score"].update(target=1e9), "top of the scale"),
+    ("every claim at once, as a column",
+     lambda plan, *f: plan["mean_assessment_score"].update(
+         claim=pd.Series(["contributes", "causes"])), "claims a pandas Series"),
     ("the outcome's claim hedged with another key",
      lambda plan, *f: plan["mean_assessment_score"].update(also="causes"),
      "'baseline', 'target' and 'claim'"),

@@ -437,8 +437,9 @@ def _check_questions(plan, what):
                         and {"text", "at_minute", "minutes"} <= set(question),
                         f"{what}: question {number} should be a dict with 'text', "
                         f"'at_minute' and 'minutes'; got {question!r}.")
-        feedback.expect(type(question["text"]) is str and question["text"].strip(),
-                        f"{what}: question {number} has no text.")
+        feedback.expect(type(question["text"]) is str
+                        and re.search(r"[^\W\d_]", question["text"]) is not None,
+                        f"{what}: question {number} has no text (words to answer).")
         at, length = question["at_minute"], question["minutes"]
         feedback.expect(type(at) is int and type(length) is int and at >= 0 and length > 0,
                         f"{what}: question {number}'s at_minute and minutes should be whole "
@@ -479,6 +480,10 @@ def _expect_sound_plan(plan, org, what):
                                             and roles[role].strip())]
     feedback.expect(not empty, f"{what}: a role left empty: {empty}. Name a person for "
                     "each of host, co_host and note_taker before the chat, not on the day.")
+    nameless = [role for role in ROLES if not re.search(r"[^\W\d_]", roles[role])]
+    feedback.expect(not nameless, f"{what}: {nameless[0] if nameless else ''} is "
+                    f"{roles[nameless[0]] if nameless else ''!r}, which names nobody: write "
+                    "the person's name.")
     feedback.expect(roles["host"].strip().casefold() != roles["co_host"].strip().casefold(),
                     f"{what}: the host and the co-host are the same person; a co-host "
                     "takes over when the host is swamped, so it needs a second person.")

@@ -682,8 +682,9 @@ def _expect_sound_scorecard(got, frames, what):
                             f"the top of the scale ({SCORE_MAX}): a target must be reachable.")
             feedback.expect(set(entry) == {"baseline", "target", "claim"}, f"{label} has the "
                             "keys 'baseline', 'target' and 'claim'.")
-            feedback.expect(entry.get("claim") == "contributes",
-                            f"{label} claims {entry.get('claim')!r}: social learning is an "
+            claim = entry.get("claim")
+            feedback.expect(_is_text(claim) and claim == "contributes",
+                            f"{label} claims {_shown(claim)}: social learning is an "
                             "intermediate indicator that contributes to results; claiming it "
                             "causes them oversells it. Say 'contributes'.")
         else:
