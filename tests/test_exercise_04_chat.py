@@ -247,3 +247,17 @@ def test_answers_by_person_accepts_integer_columns_of_any_width(solved):
 
     checks.answers_by_person(narrow)
     checks.answers_by_person_edge_cases(narrow)
+
+
+def test_a_wrong_count_says_too_high_or_too_low_not_the_hidden_answer(solved):
+    """A hidden case's numbers stay hidden: the message gives the direction only."""
+    def one_too_many(session_tweets, x_users):
+        numbers = solved["chat_numbers"](session_tweets, x_users)
+        return {**numbers, "tweets": numbers["tweets"] + 1}
+
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.chat_numbers_edge_cases(one_too_many)
+    expected = solved["chat_numbers"](checks.TINY_SESSION, solved["x_users"])["tweets"]
+    message = failed.value.message
+    assert "'tweets' is" in message and "too high" in message, message
+    assert "expected" not in message and f"it is {expected}" not in message

@@ -262,9 +262,11 @@ def _expect_numbers(learner, tweets, users, what):
             raise feedback.CheckFailed(
                 f"{what}: {key!r} is {value}: retweets counted. A retweet "
                 "(referenced_type 'retweeted') repeats someone else's tweet; leave retweets "
-                f"out and it is {expected[key]}.")
-        feedback.expect(value == expected[key], f"{what}: {key!r} is {value}; expected "
-                        f"{expected[key]}. {_NUMBER_HELP[key]}")
+                "out.")
+        # Too high or too low, never the number itself: a hidden case's answer stays hidden.
+        direction = "too high" if value > expected[key] else "too low"
+        feedback.expect(value == expected[key], f"{what}: {key!r} is {value}, which is "
+                        f"{direction}. {_NUMBER_HELP[key]}")
     return got
 
 
