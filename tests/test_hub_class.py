@@ -218,6 +218,13 @@ def test_a_class_releases_submits_grades_and_returns_feedback(hub):
             f"{demo_hub.CLASS_FOLDER}/course")["content"]}
         assert "00_start_here.ipynb" in notebooks
 
+    # Class mode: nothing a learner's server runs holds an exercise's checks or solutions.
+    found = alice.terminal("find", *(str(hub.prefix / part) for part in
+                                     ("venv", "course-home", "learner-config")),
+                           "-name", "checks.py")
+    assert found.returncode == 0 and found.stdout.strip() == ""
+    assert alice.terminal("ls", str(hub.course_dir)).returncode != 0
+
     # Each learner sees the released assignment, fetches it, works on it, submits.
     path = f"{COURSE}/{ASSIGNMENT}/{ASSIGNMENT}.ipynb"
     for learner in learners:
@@ -310,12 +317,14 @@ def test_a_class_releases_submits_grades_and_returns_feedback(hub):
         assert listing.returncode != 0 and "Permission denied" in listing.stderr
 
 
-def test_a_wrong_password_is_refused_with_a_message_and_starts_nothing(hub):
+def test_a_wrong_password_is_refused_with_a_message_and_no_login(hub):
     name = hub.names["alice"]
     session = requests.Session()
     answer = login(hub, session, name, "not-" + hub.passwords[name])
     assert answer.status_code == 403
     assert "Invalid username or password" in answer.text
+    assert not any(cookie.name.startswith("jupyterhub-hub-login") for cookie in session.cookies)
+    assert session.get(f"{hub.api}/user").status_code == 403
     # An account that is not in the course cannot log in either, even with its password.
     answer = login(hub, requests.Session(), hub.names["grader"], "anything")
     assert answer.status_code == 403
