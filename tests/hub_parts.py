@@ -95,10 +95,12 @@ def accounts(passwords: dict[str, str], home_base: Path):
 
 def stop_processes_of(user: str) -> None:
     """Whatever the test's own account still runs (a server left behind), by process id."""
-    found = subprocess.run(["pgrep", "-u", user], capture_output=True, text=True).stdout
-    for pid in found.split():
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(int(pid), signal.SIGKILL)
+    uid = pwd.getpwnam(user).pw_uid
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    os.kill(int(entry.name), signal.SIGKILL)
 
 
 def as_user(user: str, *command: str, cwd: Path | None = None, env: dict | None = None,
