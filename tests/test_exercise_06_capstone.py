@@ -270,6 +270,21 @@ def test_champions_typed_in_fail_when_they_leave(solved):
     assert "left the company" in str(failed.value)
 
 
+def test_champions_typed_in_fail_even_without_the_biggest_helpers(solved):
+    """A list typed in that avoids the three biggest helpers passes the sample and their
+    leaving, but not the leaving of the champions it names itself."""
+    frames = [solved[n] for n in ("posts", "community_accounts", "org_after")]
+    helped = checks._people_helped(*frames[:2]).sort_values(ascending=False)
+    staff = set(solved["org_after"]["employee_id"])
+    frozen = {"recruit": [p for p in helped.index if p in staff and helped[p] >= 5][3:8],
+              "equip": ["moderator rights"], "recognise": ["a spotlight post"]}
+    checks.champion_plan(lambda *frames: frozen)
+    with pytest.raises(feedback.CheckFailed) as failed:
+        checks.champion_plan_edge_cases(lambda *frames: frozen)
+    message = str(failed.value)
+    assert "champions it picks on the sample" in message and "left the company" in message
+
+
 def dying(evidence):
     return next(cid for cid, facts in evidence.items() if facts["people_posting_90d"] < 5)
 

@@ -403,7 +403,8 @@ champion_plan.replayable = False
 
 
 def champion_plan_edge_cases(learner):
-    """Hidden checks of task 6.3: the top helpers left the company."""
+    """Hidden checks of task 6.3: the top helpers left the company; then the champions the
+    learner's own function picks on the sample leave (a list typed in names them again)."""
     posts, accounts, org_after = _data("posts", "community_accounts", "org_after")
     top = _people_helped(posts, accounts).sort_values(ascending=False).index[:3]
     without_top = org_after[~org_after["employee_id"].isin(top)]
@@ -411,7 +412,18 @@ def champion_plan_edge_cases(learner):
         what = "champion_plan() on a copy where the three biggest helpers left"
         got = learner(posts.copy(), accounts.copy(), without_top.copy())
         _expect_sound_champions(got, posts, accounts, without_top, what)
-    feedback.passed("champion_plan() follows the data when the biggest helpers leave.")
+        picked = learner(posts.copy(), accounts.copy(), org_after.copy())
+        _expect_sound_champions(picked, posts, accounts, org_after,
+                                "champion_plan(posts, community_accounts, org_after)")
+        # Any three of the 5+ helpers can go and enough are left, from several units.
+        gone = [str(r) for r in picked["recruit"][:3]]
+        without_picked = org_after[~org_after["employee_id"].astype(str).isin(gone)]
+        what = (f"champion_plan() on a copy where the first three champions it picks on the "
+                f"sample ({', '.join(gone)}) left")
+        got = learner(posts.copy(), accounts.copy(), without_picked.copy())
+        _expect_sound_champions(got, posts, accounts, without_picked, what)
+    feedback.passed("champion_plan() follows the data when the biggest helpers leave, and "
+                    "when its own champions do.")
 
 
 # --- 6.4 a community to use or build -----------------------------------------------------------
