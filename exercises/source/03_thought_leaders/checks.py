@@ -305,7 +305,7 @@ def _expect_sound_picks(got, inputs, what) -> None:
         else:
             feedback.expect(actual <= 1, f"{what} calls {handle} a different voice, but "
                             f"{actual} of your leaders follow them: that is the leaders' own "
-                            "circle. A different voice is one that at most one leader follows.")
+                            "circle. A different voice is one that only one leader follows.")
             # Found through a leader: an account no leader follows has nothing in the data
             # vouching for it (any row of `people` would do, even yourself).
             feedback.expect(actual == 1, f"{what} calls {handle} a different voice, but none "
