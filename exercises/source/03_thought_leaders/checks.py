@@ -317,7 +317,7 @@ def _expect_sound_picks(got, inputs, what) -> None:
                     "strongest signal is an account two or more of your leaders follow.")
     feedback.expect("different voice" in reasons, f"{what}: every pick is co-followed, all "
                     "from one voice (the circle your leaders share). Add at least one "
-                    "different voice, whom at most one leader follows, or your network only "
+                    "different voice, whom only one leader follows, or your network only "
                     "echoes theirs.")
 
 
