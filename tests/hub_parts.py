@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,9 +89,18 @@ def accounts(passwords: dict[str, str], home_base: Path):
         yield made
     finally:
         for name in made:
-            stop_processes_of(name)
-            subprocess.run(["userdel", "--remove", name], check=False,
-                           capture_output=True)
+            remove_account(name)
+
+
+def remove_account(name: str) -> None:
+    """userdel refuses while the account runs anything: stop that first, then retry."""
+    for _ in range(50):
+        stop_processes_of(name)
+        done = subprocess.run(["userdel", "--remove", name], capture_output=True, text=True)
+        if done.returncode in (0, 6) or not account_exists(name):  # 6: no such user
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"could not remove the test account {name}: {done.stderr}")
 
 
 def stop_processes_of(user: str) -> None:
