@@ -82,3 +82,31 @@ class AlwaysEqual:
 
 # Test modules import this helper by name; keep pytest from collecting it as a test.
 test_cells.__test__ = False
+
+
+def written_tasks(name: str) -> list:
+    """The manually graded markdown cells (reflections), in notebook order."""
+    return [cell for cell in source_notebook(name).cells
+            if cell.cell_type == "markdown" and cell_info(cell).get("grade")]
+
+
+def check_task_anatomy(name: str, tasks: list[str], hidden: list[str] | None = None,
+                       written: list[str] | None = None) -> list:
+    """Every task is a solution cell with 2-3 hints and a test cell; the tasks in `hidden`
+    (all, unless said) carry hidden cases; the written tasks are exactly `written`, each
+    with points and, in the source, an exemplar rather than the placeholder. Returns
+    the written cells for further checks."""
+    solutions, tests = solution_cells(name), dict(test_cells(name))
+    assert list(solutions) == tasks
+    assert set(tests) == {f"test_{task}" for task in tasks}
+    for task in tasks:
+        hints = solutions[task].metadata["sociallearning"]["hints"]
+        assert 2 <= len(hints) <= 3 and all(isinstance(h, str) and h for h in hints), task
+    with_hidden = [task for task in tasks if "BEGIN HIDDEN TESTS" in tests[f"test_{task}"]]
+    assert with_hidden == (tasks if hidden is None else hidden)
+    cells = written_tasks(name)
+    if written is not None:
+        assert [cell_info(cell)["grade_id"] for cell in cells] == written
+    for cell in cells:
+        assert cell.source.strip() != "YOUR ANSWER HERE" and cell_info(cell)["points"] > 0
+    return cells

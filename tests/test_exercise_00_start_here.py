@@ -10,6 +10,7 @@ import pytest
 from exercise_helpers import (
     AlwaysEqual,
     cell_info,
+    check_task_anatomy,
     solution_cells,
     solution_namespace,
     source_notebook,
@@ -61,11 +62,7 @@ def test_the_checks_count_like_a_person_would():
 
 
 def test_every_task_has_a_test_cell_and_hints():
-    assert list(SOLUTION_CELLS) == TASKS
-    assert set(TEST_CELLS) == {f"test_{task}" for task in TASKS}
-    for task in TASKS:
-        assert 2 <= len(SOLUTION_CELLS[task].metadata["sociallearning"]["hints"]) <= 3
-        assert "BEGIN HIDDEN TESTS" in TEST_CELLS[f"test_{task}"]
+    check_task_anatomy(NAME, TASKS, written=[])
 
 
 @pytest.mark.parametrize("task", TASKS)

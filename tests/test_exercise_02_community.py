@@ -11,6 +11,7 @@ import pytest
 from exercise_helpers import (
     AlwaysEqual,
     cell_info,
+    check_task_anatomy,
     solution_cells,
     solution_namespace,
     solution_variant,
@@ -163,6 +164,10 @@ def test_a_learner_who_changes_the_inputs_cannot_change_the_expected_answer(solv
 
     run_test_cell("lurkers_since", correct_but_destructive, solved)
     assert checks.TINY_POSTS["author_id"].nunique() > 1 and checks.TINY_ACCOUNTS["is_bot"].any()
+
+
+def test_every_task_has_a_test_cell_a_solution_and_hints():
+    check_task_anatomy(NAME, TASKS, written=["reflection_build_or_join"])
 
 
 def test_every_task_has_hints_from_nudge_to_near_answer():

@@ -13,6 +13,7 @@ import pytest
 from exercise_helpers import (
     AlwaysEqual,
     cell_info,
+    check_task_anatomy,
     solution_cells,
     solution_namespace,
     solution_variant,
@@ -101,15 +102,7 @@ SLIPS = [
 
 
 def test_every_task_has_a_test_cell_a_solution_and_hints():
-    assert list(SOLUTION_CELLS) == TASKS
-    assert set(TEST_CELLS) == {f"test_{task}" for task in TASKS}
-    for task in TASKS:
-        hints = SOLUTION_CELLS[task].metadata["sociallearning"]["hints"]
-        assert 2 <= len(hints) <= 3 and all(isinstance(h, str) and h for h in hints)
-        assert "BEGIN HIDDEN TESTS" in TEST_CELLS[f"test_{task}"]
-    manual = [cell for cell in source_notebook(NAME).cells
-              if cell.cell_type == "markdown" and cell_info(cell).get("grade")]
-    assert [cell_info(cell)["grade_id"] for cell in manual] == ["reflection_three_to_follow"]
+    manual = check_task_anatomy(NAME, TASKS, written=["reflection_three_to_follow"])
     rubric = manual[0].metadata["sociallearning"]["rubric"]
     assert any("Sense" in line for line in rubric) and "Sense" in manual[0].source
 

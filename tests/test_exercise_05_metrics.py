@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from exercise_helpers import (
     AlwaysEqual,
-    cell_info,
+    check_task_anatomy,
     solution_cells,
     solution_namespace,
     solution_variant,
@@ -129,16 +129,7 @@ SLIPS = [
 
 
 def test_every_task_has_a_test_cell_a_solution_and_hints():
-    assert list(SOLUTION_CELLS) == TASKS
-    assert set(TEST_CELLS) == {f"test_{task}" for task in TASKS}
-    for task in TASKS:
-        hints = SOLUTION_CELLS[task].metadata["sociallearning"]["hints"]
-        assert 2 <= len(hints) <= 3 and all(isinstance(h, str) and h for h in hints)
-        assert "BEGIN HIDDEN TESTS" in TEST_CELLS[f"test_{task}"]
-    manual = [cell for cell in source_notebook(NAME).cells
-              if cell.cell_type == "markdown" and cell_info(cell).get("grade")]
-    assert [cell_info(cell)["grade_id"] for cell in manual] == ["honest_claim"]
-    assert manual[0].source != "YOUR ANSWER HERE" and cell_info(manual[0])["points"] > 0
+    manual = check_task_anatomy(NAME, TASKS, written=["honest_claim"])
     assert "What this does not prove:" in manual[0].source
     text = "\n".join(cell.source for cell in source_notebook(NAME).cells)
     assert "time to complete" in text.lower()

@@ -15,11 +15,12 @@ import math
 from functools import lru_cache
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from sociallearning import feedback
 from sociallearning.exercises import solution_namespace
+from sociallearning.tiny_tables import accounts as _accounts
+from sociallearning.tiny_tables import posts as _posts
 
 # The reference answers are the solution cells of the notebook beside this file.
 reference = solution_namespace(Path(__file__).with_name("02_community.ipynb"))
@@ -49,25 +50,6 @@ def _clock():
     return REORG_DATE, REFERENCE_NOW
 
 
-def _posts(rows) -> pd.DataFrame:
-    """A tiny posts table; rows are (post_id, community_id, author_id, created_at, parent_id,
-    thread_id); kind follows from parent_id."""
-    frame = pd.DataFrame(rows, columns=["post_id", "community_id", "author_id", "created_at",
-                                        "parent_id", "thread_id"])
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    frame.insert(4, "kind", np.where(frame["parent_id"].isna(), "post", "reply"))
-    frame["words"] = 12
-    return frame
-
-
-def _accounts(people, bots=("BOT-1",)) -> pd.DataFrame:
-    ids = list(people) + list(bots)
-    return pd.DataFrame({
-        "account_id": ids,
-        "display_name": [f"Account {i}" for i in ids],
-        "employee_id": list(people) + [None] * len(bots),
-        "is_bot": [False] * len(people) + [True] * len(bots),
-    })
 
 
 def _memberships(pairs) -> pd.DataFrame:

@@ -20,14 +20,17 @@ import pandas as pd
 
 from sociallearning import feedback
 from sociallearning import metrics as toolkit  # the goal, sources and strata: not answers
+from sociallearning.data import REFERENCE_NOW, REORG_DATE
 from sociallearning.exercises import solution_namespace
+from sociallearning.tiny_tables import accounts as _accounts
+from sociallearning.tiny_tables import posts as _posts
 
 # The reference answers are the solution cells of the notebook beside this file.
 reference = solution_namespace(Path(__file__).with_name("05_metrics.ipynb"))
 
 SLICE = ["C01", "C05"]  # the slice the exercise works on (its setup cell says the same)
-NOW = pd.Timestamp("2026-03-06T12:00:00Z")
-REORG = pd.Timestamp("2025-09-01T00:00:00Z")
+NOW = REFERENCE_NOW
+REORG = REORG_DATE
 
 
 @lru_cache(maxsize=1)
@@ -60,24 +63,6 @@ def _named(what: str) -> str:
 
 # --- tiny hand-built communities --------------------------------------------------------------
 
-def _posts(rows) -> pd.DataFrame:
-    """rows: (post_id, community_id, author_id, created_at, parent_id, thread_id)."""
-    frame = pd.DataFrame(rows, columns=["post_id", "community_id", "author_id", "created_at",
-                                        "parent_id", "thread_id"])
-    frame["created_at"] = pd.to_datetime(frame["created_at"], utc=True, format="ISO8601")
-    frame.insert(4, "kind", np.where(frame["parent_id"].isna(), "post", "reply"))
-    frame["words"] = 12
-    return frame
-
-
-def _accounts(people, bots=("BOT-1",)) -> pd.DataFrame:
-    ids = list(people) + list(bots)
-    return pd.DataFrame({
-        "account_id": ids,
-        "display_name": [f"Account {i}" for i in ids],
-        "employee_id": list(people) + [None] * len(bots),
-        "is_bot": [False] * len(people) + [True] * len(bots),
-    })
 
 
 def _memberships(rows) -> pd.DataFrame:
