@@ -196,7 +196,12 @@ def test_a_class_releases_submits_grades_and_returns_feedback(hub):
         person.start_server()
 
     # The instructor's formgrader service opens for the instructor only.
-    formgrader = teacher.browser.get(f"{hub.url}/services/{COURSE}/formgrader")
+    deadline = time.monotonic() + 90
+    while True:  # the hub starts its services without waiting for them to answer
+        formgrader = teacher.browser.get(f"{hub.url}/services/{COURSE}/formgrader")
+        if formgrader.status_code not in (502, 503) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
     assert formgrader.status_code == 200, hub.log_tail()
     assert "formgrader" in formgrader.text.lower()
     refused = bob.browser.get(f"{hub.url}/services/{COURSE}/formgrader")
