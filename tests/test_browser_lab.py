@@ -231,6 +231,54 @@ def test_start_here_runs_in_jupyterlab_with_plot_and_widget(lab_server, browser)
     page.close()
 
 
+# Modules 01-03: each runs clean in the browser, draws its plots, and its first picker
+# (a unit, a community, how many leaders) redraws what it shows when a learner changes it.
+PICKERS = {
+    "course/01_sponsors.ipynb": "dropdown",
+    "course/02_community.ipynb": "dropdown",
+    "course/03_thought_leaders.ipynb": "slider",
+}
+
+
+def change_picker(picker, kind):
+    """Change the picker as a learner would: another option, or the knob moved on."""
+    if kind == "dropdown":
+        select = picker.locator("select").first
+        options = select.locator("option").all_inner_texts()
+        current = select.evaluate("node => node.options[node.selectedIndex].text")
+        select.select_option(label=next(o for o in options if o != current))
+    else:
+        handle = picker.locator(".noUi-handle").first  # the slider's knob takes arrow keys
+        handle.focus()
+        handle.press("ArrowLeft")
+        handle.press("ArrowRight")
+        handle.press("ArrowRight")
+
+
+@pytest.mark.parametrize("path", list(PICKERS), ids=lambda path: path.split("/")[1][:2])
+def test_module_runs_in_jupyterlab_and_its_picker_redraws(lab_server, browser, path):
+    base, token, root = lab_server
+    page = open_and_run_all(browser, base, token, path)
+    with explained_failure(page, path.split("/")[1].removesuffix(".ipynb")):
+        wait_until_run_finished(page)
+        page.wait_for_selector(".jp-OutputArea-output img", timeout=60_000)
+        errors = page.locator(
+            ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.error']")
+        assert errors.count() == 0, errors.first.inner_text()
+        kind = PICKERS[path]
+        control = ".widget-dropdown" if kind == "dropdown" else ".widget-slider"
+        picker = page.locator(".widget-interact").filter(has=page.locator(control)).first
+        picker.scroll_into_view_if_needed(timeout=60_000)
+        shown = picker.locator(".widget-output").first
+        shown.locator(".jp-OutputArea-output").first.wait_for(timeout=60_000)
+        before = shown.inner_html()
+        change_picker(picker, kind)
+        page.wait_for_function(
+            "([node, before]) => node.innerHTML !== before && node.querySelector("
+            "'.jp-OutputArea-output')", arg=[shown.element_handle(), before], timeout=60_000)
+    page.close()
+
+
 def test_chat_module_runs_in_jupyterlab_and_its_time_zone_picker_responds(lab_server,
                                                                          browser):
     base, token, root = lab_server
