@@ -98,4 +98,14 @@ git_here diff --cached --quiet || git_here commit -q -m "The course notebooks an
 printf '[safe]\n\tdirectory = %s\n[include]\n\tpath = ~/.gitconfig\n' "$home/.git" \
   > "$prefix/learner-gitconfig"
 
+# This checkout holds every exercise's checks, solutions and hidden cases (exercises/,
+# and git's history in .git): on the hub's machine, learners must not be able to read it.
+for private in "$repo/exercises" "$repo/.git"; do
+  if [ -e "$private" ] && runuser -u nobody -- test -r "$private" 2>/dev/null; then
+    echo "WARNING: $private can be read by every account on this machine, learners" \
+         "included: it holds the answers. Keep the checkout where only its owner reads it," \
+         "e.g. chmod go-rwx $repo" >&2
+  fi
+done
+
 echo "Hub environment ready in $prefix (exchange: $exchange)."

@@ -32,6 +32,10 @@ c.Authenticator.plugin_class = JupyterHubAuthPlugin
 # hides submissions only by their random names).
 c.ExchangeFactory.submit = "autograder.exchange.OwnSubmission"
 c.ExchangeFactory.release_assignment = "autograder.exchange.StickyInboundRelease"
+# The instructor collects only what each learner made, never through a link, and dates it
+# by when its files last changed: a folder named after another learner, a link to the
+# instructor's files, a pipe or a back-dated name is left out (autograder/exchange.py).
+c.ExchangeFactory.collect = "autograder.exchange.OwnerCheckedCollect"
 
 # A submission keeps the time it was made; lateness is judged at grading, by the
 # assignment's due date and the course's LateSubmissionPlugin (nothing is refused).

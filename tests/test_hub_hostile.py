@@ -1,0 +1,237 @@
+"""A learner who tries to cheat, on the course's JupyterHub (real hub, real accounts).
+
+Alice has her own account and server. With what any learner has (a terminal as herself,
+her server's own hub token), she tries to read bob's work or the answers, to pass her
+work off as bob's, to make the instructor's collect copy the instructor's own files to
+her, to jam the collection, to date late work as on time, and to use her token beyond
+her own server. Every attempt must fail; the ones nbgrader's own exchange lets through
+are closed by autograder/exchange.py (OwnerCheckedCollect), set in nbgrader_config.py.
+"""
+
+import json
+import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import autograder_demo as demo
+import hub_parts
+import pytest
+import requests
+import test_hub_class as hub_class
+from test_hub_class import ASSIGNMENT, COURSE, Person, grader, marked_solution
+
+pytestmark = [pytest.mark.hub, pytest.mark.slow, hub_parts.needs_root_on_linux()]
+
+NOTEBOOK = f"{ASSIGNMENT}.ipynb"
+STAMP = "%Y-%m-%d %H:%M:%S.%f UTC"
+# The class's hub (test_hub_class.py): a course with one assignment released.
+hub = hub_class.hub
+
+
+@pytest.fixture(scope="module")
+def people(hub):
+    """Alice and bob, logged in, servers running, each with a submitted assignment."""
+    alice = Person(hub, hub.names["alice"], hub.passwords[hub.names["alice"]])
+    bob = Person(hub, hub.names["bob"], hub.passwords[hub.names["bob"]])
+    path = f"{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
+    for learner in (alice, bob):
+        learner.start_server()
+        learner.assignments("fetch")
+        learner.save_notebook(path, marked_solution(learner.read(path)["content"],
+                                                    learner.name))
+        assert learner.assignments("submit")["success"]
+    return alice, bob
+
+
+def as_alice(alice, script: str):
+    return alice.terminal("bash", "-c", script)
+
+
+def collected(hub, learner) -> Path:
+    return hub.course_dir / "submitted" / learner.name / ASSIGNMENT
+
+
+def fresh_collect(hub, planted: list[Path]):
+    """The instructor collects from scratch; what alice planted is removed afterwards."""
+    shutil.rmtree(hub.course_dir / "submitted", ignore_errors=True)
+    try:
+        return grader(hub, "nbgrader", "collect", ASSIGNMENT, check=False)
+    finally:
+        for path in planted:
+            if path.is_symlink() or path.is_file():
+                path.unlink()
+            elif path.exists():
+                shutil.rmtree(path)
+
+
+def own_server_token(alice) -> str:
+    """What alice's server holds: she reads it from her own server's environment."""
+    found = as_alice(alice, "cat /proc/[0-9]*/environ 2>/dev/null | tr '\\0' '\\n' "
+                            "| sed -n 's/^JUPYTERHUB_API_TOKEN=//p' | sort -u")
+    # (Her terminal here holds the token she logged in with; the server's is the other.)
+    tokens = set(found.stdout.split()) - {alice.token}
+    assert len(tokens) == 1, found
+    return tokens.pop()
+
+
+def test_a_learners_server_token_opens_her_own_server_only(hub, people):
+    alice, bob = people
+    token = own_server_token(alice)
+    assert token != alice.token
+    session = requests.Session()
+    session.headers["Authorization"] = f"token {token}"
+    # The token is real: it names her and opens her own server.
+    assert session.get(f"{hub.api}/user").json()["name"] == alice.name
+    assert session.get(f"{alice.server}/api/contents/{COURSE}").status_code == 200
+    course = next(c for c in json.loads(
+        (hub.base / "settings.json").read_text())["courses"] if c["id"] == COURSE)
+    attempts = {
+        "list every user": ("get", f"{hub.api}/users"),
+        "read bob's account": ("get", f"{hub.api}/users/{bob.name}"),
+        "stop bob's server": ("delete", f"{hub.api}/users/{bob.name}/server"),
+        "make herself a new token": ("post", f"{hub.api}/users/{alice.name}/tokens"),
+        "make an admin account": ("post", f"{hub.api}/users/intruder"),
+        "make herself admin": ("patch", f"{hub.api}/users/{alice.name}"),
+        "list groups": ("get", f"{hub.api}/groups"),
+        "join the instructors' group": (
+            "post", f"{hub.api}/groups/formgrade-{COURSE}/users"),
+        "read the proxy's routes": ("get", f"{hub.api}/proxy"),
+        "list services": ("get", f"{hub.api}/services"),
+        "read bob's files": ("get", f"{bob.server}/api/contents/{COURSE}"),
+        "open the formgrader": ("get", f"{hub.url}/services/{COURSE}/formgrader"),
+        "ask the formgrader for grades": (
+            "get", f"{hub.url}/services/{COURSE}/formgrader/api/assignments"),
+        "reach the formgrader's port directly": (
+            "get", f"http://127.0.0.1:{course['service_port']}/services/{COURSE}"
+                   "/formgrader/api/assignments"),
+    }
+    body = {"usernames": [alice.name], "admin": True}
+    for what, (method, url) in attempts.items():
+        answer = session.request(method, url, json=body, allow_redirects=False, timeout=30)
+        assert answer.status_code in (302, 403, 404), (what, answer.status_code,
+                                                      answer.text[:300])
+        if answer.status_code == 302:  # to the hub's login, never into the service
+            assert "/hub/" in answer.headers["Location"], (what, answer.headers)
+    # Nothing changed: bob's server still runs, no account or token was made.
+    assert bob.api.get(f"{hub.api}/users/{bob.name}").json()["servers"][""]["ready"]
+    assert not hub_parts.account_exists("intruder")
+
+
+def test_the_answers_and_bobs_work_are_out_of_a_learners_reach(hub, people):
+    alice, bob = people
+    exchange = hub.exchange / COURSE
+    gradebook = hub.course_dir / "gradebook.db"
+    assert gradebook.is_file()
+    places = [gradebook, hub.course_dir / "source" / ASSIGNMENT / NOTEBOOK,
+              hub.course_dir / "nbgrader_config.py", hub.base / "state" / "jupyterhub.sqlite",
+              hub.base / "state" / "jupyterhub_cookie_secret", hub.base / "settings.json",
+              Path(f"~{bob.name}").expanduser() / COURSE / ASSIGNMENT / NOTEBOOK]
+    for place in places:
+        assert place.exists(), place
+        result = as_alice(alice, f"cat '{place}'")
+        assert result.returncode != 0 and "Permission denied" in result.stderr, place
+    # (The feedback folder is made when the instructor first returns feedback; the class
+    # test shows learners cannot list it either.)
+    for folder in (exchange / "inbound", hub.course_dir):
+        result = as_alice(alice, f"ls -a '{folder}'")
+        assert result.returncode != 0 and "Permission denied" in result.stderr, folder
+    # Nothing the hub gives learners holds a check, a solution or a hidden case.
+    for root in (str(hub.prefix), str(hub.exchange)):
+        found = as_alice(alice, f"grep -rlsF '{demo.HIDDEN_TEXT}' '{root}'; "
+                                f"find '{root}' -name checks.py 2>/dev/null")
+        assert found.stdout.strip() == "", (root, found.stdout)
+    # No folder can be pre-made where the instructor will write: feedback, outbound.
+    for folder in (exchange / "feedback", exchange / "outbound" / "planted",
+                   exchange / "outbound" / ASSIGNMENT / "planted", exchange / "planted"):
+        result = as_alice(alice, f"mkdir '{folder}'")
+        assert result.returncode != 0 and "Permission denied" in result.stderr, folder
+    # A hard link to the instructor's released file (to pass it off as hers) is refused by
+    # the kernel (fs.protected_hardlinks).
+    released = exchange / "outbound" / ASSIGNMENT / NOTEBOOK
+    result = as_alice(alice, f"mkdir -p ~/hl && ln '{released}' ~/hl/{NOTEBOOK}")
+    assert result.returncode != 0 and "not permitted" in result.stderr
+
+
+def test_a_folder_named_after_bob_or_a_link_is_never_collected(hub, people):
+    alice, bob = people
+    inbound = hub.exchange / COURSE / "inbound"
+    source = hub.course_dir / "source" / ASSIGNMENT
+    assert (source / NOTEBOOK).is_file()
+    later = (datetime.now(UTC) + timedelta(days=3650)).strftime(STAMP)
+    forged = inbound / f"{bob.name}+{ASSIGNMENT}+{later}+forged"
+    link = inbound / f"{alice.name}+{ASSIGNMENT}+{later}+link"
+    mine = Path(f"~{alice.name}").expanduser() / COURSE / ASSIGNMENT / NOTEBOOK
+    planted = as_alice(alice, f"""set -e
+        mkdir '{forged}'; cp '{mine}' '{forged}/{NOTEBOOK}'
+        echo '{later}' > '{forged}/timestamp.txt'
+        ln -s '{source}' '{link}'""")
+    assert planted.returncode == 0, planted.stderr
+    done = fresh_collect(hub, [forged, link])
+    assert done.returncode == 0, done.stderr
+    bobs = (collected(hub, bob) / NOTEBOOK).read_text()
+    assert f"work of {bob.name}" in bobs and f"work of {alice.name}" not in bobs
+    alices = (collected(hub, alice) / NOTEBOOK).read_text()
+    assert f"work of {alice.name}" in alices
+    # (Her own answers came from the solution: only the hidden checks tell them apart.)
+    assert demo.HIDDEN_TEXT not in alices
+    assert "Not collected" in done.stderr
+
+
+def test_links_pipes_and_huge_files_in_a_submission_are_not_collected(hub, people):
+    alice, bob = people
+    inbound = hub.exchange / COURSE / "inbound"
+    source = hub.course_dir / "source" / ASSIGNMENT
+    later = (datetime.now(UTC) + timedelta(days=3650)).strftime(STAMP)
+    tricks = inbound / f"{alice.name}+{ASSIGNMENT}+{later}+tricks"
+    planted = as_alice(alice, f"""set -e
+        mkdir '{tricks}'; echo '{later}' > '{tricks}/timestamp.txt'
+        ln -s '{source}/{NOTEBOOK}' '{tricks}/{NOTEBOOK}'
+        ln -s '{source}' '{tricks}/answers'
+        mkfifo '{tricks}/a-pipe.ipynb'
+        truncate -s 200M '{tricks}/huge.ipynb'""")
+    assert planted.returncode == 0, planted.stderr
+    done = fresh_collect(hub, [tricks])
+    # The collection finishes, for everyone: a pipe does not stop or hang it.
+    assert done.returncode == 0, done.stderr
+    assert f"work of {bob.name}" in (collected(hub, bob) / NOTEBOOK).read_text()
+    mine = collected(hub, alice)
+    names = {path.name for path in mine.iterdir()}
+    assert names == {"timestamp.txt"}, names
+    for path in mine.rglob("*"):
+        assert not path.is_symlink()
+        if path.is_file():
+            text = path.read_text(errors="replace")
+            assert demo.HIDDEN_TEXT not in text
+
+
+def collected_stamp(hub, learner) -> datetime:
+    text = (collected(hub, learner) / "timestamp.txt").read_text().strip()
+    return datetime.strptime(text, STAMP).replace(tzinfo=UTC)
+
+
+def test_back_dated_work_is_dated_by_when_it_was_made(hub, people):
+    alice, bob = people
+    inbound = hub.exchange / COURSE / "inbound"
+    [real] = [p for p in inbound.iterdir() if p.name.startswith(f"{alice.name}+")]
+    now = datetime.now(UTC)
+    due = now - timedelta(hours=1)
+    grader(hub, "nbgrader", "db", "assignment", "add", ASSIGNMENT,
+           f"--duedate={due.strftime('%Y-%m-%d %H:%M:%S UTC')}")
+    early = (now - timedelta(days=1)).strftime(STAMP)
+    mine = Path(f"~{alice.name}").expanduser() / COURSE / ASSIGNMENT / NOTEBOOK
+    # Today's work, in a folder named as if it were submitted yesterday.
+    backdated = inbound / f"{alice.name}+{ASSIGNMENT}+{early}+backdated"
+    planted = as_alice(alice, f"""set -e
+        mkdir '{backdated}'; cp '{mine}' '{backdated}/{NOTEBOOK}'
+        echo '{early}' > '{backdated}/timestamp.txt'
+        touch -d '{early}' '{backdated}/{NOTEBOOK}' '{backdated}/timestamp.txt' '{backdated}'""")
+    assert planted.returncode == 0, planted.stderr
+    done = fresh_collect(hub, [backdated])
+    assert done.returncode == 0, done.stderr
+    assert collected_stamp(hub, alice) > due
+    # Her real (late) submission, its timestamp.txt rewritten to yesterday.
+    edited = as_alice(alice, f"echo '{early}' > '{real}/timestamp.txt'")
+    assert edited.returncode == 0, edited.stderr
+    done = fresh_collect(hub, [])
+    assert done.returncode == 0, done.stderr
+    assert collected_stamp(hub, alice) > due
