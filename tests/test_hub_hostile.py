@@ -112,6 +112,19 @@ def test_a_learners_server_token_opens_her_own_server_only(hub, people):
                                                       answer.text[:300])
         if answer.status_code == 302:  # to the hub's login, never into the service
             assert "/hub/" in answer.headers["Location"], (what, answer.headers)
+    # Bob's server's token is in its environment, which only bob can read; no process
+    # shows a token on its command line.
+    bobs_server = next(entry for entry in Path("/proc").iterdir() if entry.name.isdigit()
+                       and entry.stat().st_uid == hub_parts.pwd.getpwnam(bob.name).pw_uid
+                       and b"JUPYTERHUB_API_TOKEN=" in (entry / "environ").read_bytes())
+    bobs_token = next(line.split(b"=", 1)[1].decode() for line in
+                      (bobs_server / "environ").read_bytes().split(b"\0")
+                      if line.startswith(b"JUPYTERHUB_API_TOKEN="))
+    result = as_alice(alice, f"cat {bobs_server}/environ")
+    assert result.returncode != 0 and "Permission denied" in result.stderr
+    result = as_alice(alice, "ps -eo args")
+    assert result.returncode == 0 and bobs_token not in result.stdout
+    assert token not in result.stdout
     # Nothing changed: bob's server still runs, no account or token was made.
     assert bob.api.get(f"{hub.api}/users/{bob.name}").json()["servers"][""]["ready"]
     assert not hub_parts.account_exists("intruder")
@@ -160,13 +173,16 @@ def test_a_folder_named_after_bob_or_a_link_is_never_collected(hub, people):
     later = (datetime.now(UTC) + timedelta(days=3650)).strftime(STAMP)
     forged = inbound / f"{bob.name}+{ASSIGNMENT}+{later}+forged"
     link = inbound / f"{alice.name}+{ASSIGNMENT}+{later}+link"
+    # A name that would send the copy out of the submitted folder, into the course folder.
+    dots = inbound / f"..+{ASSIGNMENT}+{later}+dots"
     mine = Path(f"~{alice.name}").expanduser() / COURSE / ASSIGNMENT / NOTEBOOK
     planted = as_alice(alice, f"""set -e
         mkdir '{forged}'; cp '{mine}' '{forged}/{NOTEBOOK}'
         echo '{later}' > '{forged}/timestamp.txt'
-        ln -s '{source}' '{link}'""")
+        ln -s '{source}' '{link}'
+        mkdir '{dots}'; cp '{mine}' '{dots}/{NOTEBOOK}'""")
     assert planted.returncode == 0, planted.stderr
-    done = fresh_collect(hub, [forged, link])
+    done = fresh_collect(hub, [forged, link, dots])
     assert done.returncode == 0, done.stderr
     bobs = (collected(hub, bob) / NOTEBOOK).read_text()
     assert f"work of {bob.name}" in bobs and f"work of {alice.name}" not in bobs
@@ -175,6 +191,7 @@ def test_a_folder_named_after_bob_or_a_link_is_never_collected(hub, people):
     # (Her own answers came from the solution: only the hidden checks tell them apart.)
     assert demo.HIDDEN_TEXT not in alices
     assert "Not collected" in done.stderr
+    assert not (hub.course_dir / ASSIGNMENT).exists()
 
 
 def test_links_pipes_and_huge_files_in_a_submission_are_not_collected(hub, people):
