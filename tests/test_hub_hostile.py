@@ -252,3 +252,33 @@ def test_back_dated_work_is_dated_by_when_it_was_made(hub, people):
     done = fresh_collect(hub, [])
     assert done.returncode == 0, done.stderr
     assert collected_stamp(hub, alice) > due
+
+
+def test_the_gradebook_database_refuses_a_learner(hub, people):
+    """A course's PostgreSQL gradebook (gradebook-postgres.sh): a learner on the same
+    machine can neither log in over TCP nor reach its socket or password."""
+    alice, _ = people
+    postgres = hub_parts.Postgres()
+    try:
+        url = postgres.create_database("hostile")
+        python = str(hub.prefix / "venv" / "bin" / "python")
+        for user in ("gradebook", "postgres", alice.name):
+            for host in ("127.0.0.1", str(postgres.data)):
+                tried = alice.terminal(python, "-c", (
+                    "import psycopg\n"
+                    f"psycopg.connect(host={host!r}, port={postgres.port}, user={user!r}, "
+                    "dbname='hostile', password='', connect_timeout=10)"))
+                assert tried.returncode != 0, (user, host)
+                message = tried.stderr
+                assert ("password" in message or "Permission denied" in message
+                        or "No such file" in message), (user, host, message[-500:])
+        for place in (postgres.data / "gradebook-password", postgres.data / "server.log"):
+            result = as_alice(alice, f"cat '{place}'")
+            assert result.returncode != 0 and "Permission denied" in result.stderr, place
+        # The control: with the URL (kept in the graders' configuration), it opens.
+        done = hub_parts.subprocess.run(
+            [python, "-c", f"import psycopg; psycopg.connect({url.replace('+psycopg', '')!r})"],
+            capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+    finally:
+        postgres.stop()
