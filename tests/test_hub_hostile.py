@@ -10,6 +10,7 @@ are closed by autograder/exchange.py (OwnerCheckedCollect), set in nbgrader_conf
 
 import json
 import shutil
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -282,3 +283,45 @@ def test_the_gradebook_database_refuses_a_learner(hub, people):
         assert done.returncode == 0, done.stderr
     finally:
         postgres.stop()
+
+
+SCRIPT = "<script>window.stolenByLearner = document.cookie</script>"
+HANDLER = '<img src="x" onerror="window.stolenByLearner = 1">'
+
+
+def test_a_learners_html_does_not_run_in_the_instructors_formgrader(hub, people):
+    """The formgrader shows each submission inside the hub's origin, as the instructor:
+    script in a learner's notebook would act as the instructor there. It is shown as
+    text."""
+    alice, _ = people
+    teacher = Person(hub, hub.names["teacher"], hub.passwords[hub.names["teacher"]])
+    path = f"{COURSE}/{ASSIGNMENT}/{NOTEBOOK}"
+    notebook = marked_solution(alice.read(path)["content"], alice.name)
+    for cell in notebook.cells:
+        if demo.grade_id(cell) == "reflection":
+            cell.source += f"\n\n{SCRIPT}\n\n{HANDLER}\n"
+    alice.save_notebook(path, notebook)
+    assert alice.assignments("submit")["success"]
+    done = fresh_collect(hub, [])
+    assert done.returncode == 0, done.stderr
+    grader(hub, "autograder", "autograde", ASSIGNMENT, "--course", ".", "--jobs", "2")
+    formgrader = f"{hub.url}/services/{COURSE}/formgrader"
+    deadline = time.monotonic() + 90
+    while True:  # the hub starts its services without waiting for them to answer
+        opened = teacher.browser.get(formgrader)
+        if opened.status_code not in (502, 503) or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    assert opened.status_code == 200, opened.status_code
+    listed = teacher.browser.get(
+        f"{formgrader}/api/submitted_notebooks/{ASSIGNMENT}/{ASSIGNMENT}")
+    assert listed.status_code == 200, listed.text[:300]
+    [submission] = [item for item in listed.json() if item["student"] == alice.name]
+    page = teacher.browser.get(f"{formgrader}/submissions/{submission['id']}/")
+    assert page.status_code == 200, page.text[:300]
+    assert f"work of {alice.name}" in page.text  # her work is shown...
+    # ...as text: neither her script nor her event handler is live markup.
+    assert "stolenByLearner" in page.text
+    assert SCRIPT not in page.text and HANDLER not in page.text
+    assert "<script>window.stolen" not in page.text and 'onerror="window' not in \
+        page.text.replace('&lt;img src="x" onerror="window', "")
