@@ -98,7 +98,9 @@ class OwnerCheckedCollect(ExchangeCollect):
                             if not record["username"].startswith(REFUSED)]
 
     def do_copy(self, src, dest, log=None):
-        record = self._path_to_record(src)
+        record = self._path_to_record(src)  # again: it may have changed since it was listed
+        if record["username"].startswith(REFUSED):
+            return
         uid = pwd.getpwnam(record["username"]).pw_uid
         self._copy_owned(src, dest, uid, [0])
         stamp = record["timestamp"]
