@@ -131,7 +131,7 @@ def hub():
             course_dir = homes / names["grader"] / COURSE
             exercises = demo.write_source(base / "exercises")
             demo_hub.create_course(PREFIX, COURSE, names["grader"], course_dir, exercises,
-                                   [ASSIGNMENT])
+                                   [ASSIGNMENT], exchange=exchange)
             # The course's policy: work submitted after the due date gets no points.
             with (course_dir / "nbgrader_config.py").open("a") as config:
                 config.write("c.LateSubmissionPlugin.penalty_method = 'zero'\n")

@@ -154,9 +154,12 @@ def test_the_answers_and_bobs_work_are_out_of_a_learners_reach(hub, people):
         found = as_alice(alice, f"grep -rlsF '{demo.HIDDEN_TEXT}' '{root}'; "
                                 f"find '{root}' -name checks.py 2>/dev/null")
         assert found.stdout.strip() == "", (root, found.stdout)
-    # No folder can be pre-made where the instructor will write: feedback, outbound.
+    # No folder can be pre-made where the instructor will write: feedback, outbound, or a
+    # course not released yet (whose inbound folder she would then own).
+    assert hub.exchange.stat().st_uid == 0 and hub.exchange.stat().st_mode & 0o777 == 0o755
     for folder in (exchange / "feedback", exchange / "outbound" / "planted",
-                   exchange / "outbound" / ASSIGNMENT / "planted", exchange / "planted"):
+                   exchange / "outbound" / ASSIGNMENT / "planted", exchange / "planted",
+                   hub.exchange / "next-course"):
         result = as_alice(alice, f"mkdir '{folder}'")
         assert result.returncode != 0 and "Permission denied" in result.stderr, folder
     # A hard link to the instructor's released file (to pass it off as hers) is refused by

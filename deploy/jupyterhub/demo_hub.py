@@ -82,10 +82,29 @@ def run_as(user: str, prefix: Path, *command: str, cwd: Path | None = None,
     return result
 
 
+def course_exchange(exchange: Path, course_id: str, grader: str) -> Path:
+    """The course's folder in the exchange, made by root for the grader account: the
+    exchange's root is root's alone (0755), so no learner can make a course's folder
+    first (and with it, the inbound folder where everyone's submissions would go)."""
+    folder = exchange / course_id
+    entry = pwd.getpwnam(grader)
+    folder.mkdir(mode=0o755, exist_ok=True)
+    info = folder.lstat()
+    if not folder.is_dir() or folder.is_symlink() or info.st_uid not in (0, entry.pw_uid):
+        raise RuntimeError(f"{folder} was made by someone else (user id {info.st_uid}): "
+                           "remove it, then run this again.")
+    os.chown(folder, entry.pw_uid, entry.pw_gid)
+    folder.chmod(0o755)
+    return folder
+
+
 def create_course(prefix: Path, course_id: str, grader: str, directory: Path,
-                  source: Path, release: list[str]) -> None:
-    """The course folder, owned by the grader account; `release` released to learners."""
+                  source: Path, release: list[str], exchange: Path | None = None) -> None:
+    """The course folder, owned by the grader account; `release` released to learners
+    (through the course's folder in `exchange`, made here, when given)."""
     python = str(prefix / "venv" / "bin" / "python")
+    if exchange is not None:
+        course_exchange(exchange, course_id, grader)
     if not (directory / "nbgrader_config.py").is_file():
         # The exercises' source, copied where only the grader reads it.
         private = Path(pwd.getpwnam(grader).pw_dir) / "exercises-source"
@@ -185,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
         else args.release
     print(f"Creating the course {course_id!r} and releasing {len(exercises)} exercise(s)...")
     create_course(args.prefix, course_id, grader, directory, REPO / "exercises" / "source",
-                  exercises)
+                  exercises, exchange=args.exchange)
     settings = args.prefix / "settings.json"
     write_settings(settings, args.prefix, args.prefix / "state", args.port, args.hub_port,
                    args.proxy_api_port, [{

@@ -12,8 +12,8 @@
 # PREFIX/venv/etc/jupyter/nbgrader_config.py
 #                      the system-wide nbgrader configuration of every server started from
 #                      this Python (Jupyter reads {sys.prefix}/etc/jupyter): the exchange
-#                      EXCHANGE (default /srv/nbgrader/exchange), the course list from the
-#                      hub's groups.
+#                      EXCHANGE (default /srv/nbgrader/exchange; root's, 0755), the course
+#                      list from the hub's groups.
 # PREFIX/learner-config  JupyterLab settings for learners (no instructor tools).
 # PREFIX/course-home   the class repository that the nbgitpuller link pulls: the module
 #                      notebooks and the sample data (a git repository; no exercises),
@@ -67,10 +67,12 @@ fi
 mkdir -p "$prefix/venv/etc/jupyter"
 sed "s|^EXCHANGE_ROOT = .*|EXCHANGE_ROOT = \"$exchange\"|" "$here/nbgrader_config.py" \
   > "$prefix/venv/etc/jupyter/nbgrader_config.py"
-# The exchange: everyone may write (submissions); the sticky bit keeps one account from
-# removing another's files.
+# The exchange: root's alone. Each course's folder in it is made by root for the course's
+# grader account (README, step by step), so no learner can make a course's folder, and
+# with it the inbound folder of everyone's submissions, before the instructor does.
 mkdir -p "$exchange"
-chmod 1777 "$exchange"
+chown root:root "$exchange"
+chmod 755 "$exchange"
 
 # --- learners' JupyterLab settings (no formgrader, no course list, no "create") ------
 rm -rf "$prefix/learner-config"

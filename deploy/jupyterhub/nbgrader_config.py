@@ -10,9 +10,10 @@ from nbgrader.auth import JupyterHubAuthPlugin
 
 c = get_config()  # noqa: F821
 
-# Where released assignments, submissions and feedback pass between accounts. It must
-# exist with mode 1777 (everyone writes, nobody removes another's files) before an
-# instructor first releases: install-hub-env.sh makes it.
+# Where released assignments, submissions and feedback pass between accounts. Root's
+# alone (0755, install-hub-env.sh makes it); each course's folder in it is made by root
+# for the course's grader account before the first release, so no learner can make it
+# first. Learners write only in a course's inbound folder (0733, sticky).
 EXCHANGE_ROOT = "/srv/nbgrader/exchange"
 c.Exchange.root = EXCHANGE_ROOT
 
@@ -36,6 +37,11 @@ c.ExchangeFactory.release_assignment = "autograder.exchange.StickyInboundRelease
 # by when its files last changed: a folder named after another learner, a link to the
 # instructor's files, a pipe or a back-dated name is left out (autograder/exchange.py).
 c.ExchangeFactory.collect = "autograder.exchange.OwnerCheckedCollect"
+# The exchange's root is root's (nbgrader's own classes want it writable by everyone).
+c.ExchangeFactory.fetch_assignment = "autograder.exchange.RootOwnedFetch"
+c.ExchangeFactory.fetch_feedback = "autograder.exchange.RootOwnedFetchFeedback"
+c.ExchangeFactory.list = "autograder.exchange.RootOwnedList"
+c.ExchangeFactory.release_feedback = "autograder.exchange.RootOwnedReleaseFeedback"
 
 # A submission keeps the time it was made; lateness is judged at grading, by the
 # assignment's due date and the course's LateSubmissionPlugin (nothing is refused).
