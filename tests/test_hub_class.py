@@ -125,48 +125,50 @@ def hub():
     homes = base / "home"
     homes.mkdir(mode=0o755)
     process = None
-    with hub_parts.accounts({**passwords, names["grader"]: secrets.token_urlsafe(12)},
-                            homes) as made:
-        try:
-            course_dir = homes / names["grader"] / COURSE
-            exercises = demo.write_source(base / "exercises")
-            demo_hub.create_course(PREFIX, COURSE, names["grader"], course_dir, exercises,
-                                   [ASSIGNMENT], exchange=exchange)
-            # The course's policy: work submitted after the due date gets no points.
-            with (course_dir / "nbgrader_config.py").open("a") as config:
-                config.write("c.LateSubmissionPlugin.penalty_method = 'zero'\n")
-            settings = base / "settings.json"
-            port, hub_port, proxy_port, service_port = (hub_parts.free_port()
-                                                        for _ in range(4))
-            demo_hub.write_settings(settings, PREFIX, base / "state", port, hub_port,
-                                    proxy_port, [{
-                                        "id": COURSE, "grader": names["grader"],
-                                        "directory": str(course_dir),
-                                        "instructors": [names["teacher"]],
-                                        "learners": [names["alice"], names["bob"]],
-                                        "service_port": service_port}],
-                                    admins=[names["teacher"]])
-            log = (base / "hub.log").open("w")
-            process = subprocess.Popen(demo_hub.hub_command(PREFIX), cwd=base,
-                                       env=demo_hub.hub_environment(settings, PREFIX),
-                                       stdout=log, stderr=subprocess.STDOUT)
-            url = f"http://127.0.0.1:{port}"
-            state = SimpleNamespace(
-                url=url, api=f"{url}/hub/api", prefix=PREFIX, exchange=exchange, base=base,
-                course_dir=course_dir, names=names, passwords=passwords, made=made,
-                log_tail=lambda: (base / "hub.log").read_text()[-4000:])
-            demo_hub.wait_for_hub(url, process)
-            yield state
-        finally:
-            if process is not None and process.poll() is None:
-                # JupyterHub stops the servers it started and its proxy on SIGTERM.
-                process.send_signal(signal.SIGTERM)
-                try:
-                    process.wait(timeout=60)
-                except subprocess.TimeoutExpired:
-                    process.kill()
-                    process.wait()
-    shutil.rmtree(base, ignore_errors=True)
+    try:  # the folder goes even when setting up fails
+        with hub_parts.accounts({**passwords, names["grader"]: secrets.token_urlsafe(12)},
+                                homes) as made:
+            try:
+                course_dir = homes / names["grader"] / COURSE
+                exercises = demo.write_source(base / "exercises")
+                demo_hub.create_course(PREFIX, COURSE, names["grader"], course_dir, exercises,
+                                       [ASSIGNMENT], exchange=exchange)
+                # The course's policy: work submitted after the due date gets no points.
+                with (course_dir / "nbgrader_config.py").open("a") as config:
+                    config.write("c.LateSubmissionPlugin.penalty_method = 'zero'\n")
+                settings = base / "settings.json"
+                port, hub_port, proxy_port, service_port = (hub_parts.free_port()
+                                                            for _ in range(4))
+                demo_hub.write_settings(settings, PREFIX, base / "state", port, hub_port,
+                                        proxy_port, [{
+                                            "id": COURSE, "grader": names["grader"],
+                                            "directory": str(course_dir),
+                                            "instructors": [names["teacher"]],
+                                            "learners": [names["alice"], names["bob"]],
+                                            "service_port": service_port}],
+                                        admins=[names["teacher"]])
+                log = (base / "hub.log").open("w")
+                process = subprocess.Popen(demo_hub.hub_command(PREFIX), cwd=base,
+                                           env=demo_hub.hub_environment(settings, PREFIX),
+                                           stdout=log, stderr=subprocess.STDOUT)
+                url = f"http://127.0.0.1:{port}"
+                state = SimpleNamespace(
+                    url=url, api=f"{url}/hub/api", prefix=PREFIX, exchange=exchange, base=base,
+                    course_dir=course_dir, names=names, passwords=passwords, made=made,
+                    log_tail=lambda: (base / "hub.log").read_text()[-4000:])
+                demo_hub.wait_for_hub(url, process)
+                yield state
+            finally:
+                if process is not None and process.poll() is None:
+                    # JupyterHub stops the servers it started and its proxy on SIGTERM.
+                    process.send_signal(signal.SIGTERM)
+                    try:
+                        process.wait(timeout=60)
+                    except subprocess.TimeoutExpired:
+                        process.kill()
+                        process.wait()
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def grader(hub, *command: str, check: bool = True) -> subprocess.CompletedProcess:
