@@ -57,7 +57,14 @@ class RootOwnedFetchFeedback(RootOwnedExchange, ExchangeFetchFeedback):
 
 
 class RootOwnedList(RootOwnedExchange, ExchangeList):
-    pass
+    """nbgrader's list reads each submission's notebooks: a learner's pipe named
+    `x.ipynb` would hang the instructor's `nbgrader list --inbound` for good. Only
+    submissions that are real folders of regular files and folders are listed."""
+
+    def init_dest(self):
+        super().init_dest()
+        if self.inbound or self.cached:
+            self.assignments = [path for path in self.assignments if _plain_folder(path)]
 
 
 class RootOwnedReleaseFeedback(RootOwnedExchange, ExchangeReleaseFeedback):
@@ -196,6 +203,17 @@ class OwnerCheckedCollect(RootOwnedExchange, ExchangeCollect):
             with open(target, "wb") as writer:
                 shutil.copyfileobj(reader, writer, length=1 << 20)
         os.utime(target, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+
+def _plain_folder(path) -> bool:
+    try:
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            return False
+        with os.scandir(path) as entries:
+            return all(entry.is_dir(follow_symlinks=False) or
+                       entry.is_file(follow_symlinks=False) for entry in entries)
+    except OSError:
+        return False
 
 
 def _newest_change(path) -> float:

@@ -328,3 +328,24 @@ def test_a_learners_html_does_not_run_in_the_instructors_formgrader(hub, people)
     assert SCRIPT not in page.text and HANDLER not in page.text
     assert "<script>window.stolen" not in page.text and 'onerror="window' not in \
         page.text.replace('&lt;img src="x" onerror="window', "")
+
+
+def test_a_pipe_in_a_submission_does_not_hang_the_instructors_list(hub, people):
+    alice, bob = people
+    inbound = hub.exchange / COURSE / "inbound"
+    later = (datetime.now(UTC) + timedelta(days=3650)).strftime(STAMP)
+    pipe = inbound / f"{alice.name}+{ASSIGNMENT}+{later}+pipe"
+    planted = as_alice(alice, f"mkdir '{pipe}' && mkfifo '{pipe}/{NOTEBOOK}'")
+    assert planted.returncode == 0, planted.stderr
+    try:
+        python = str(hub.prefix / "venv" / "bin" / "python")
+        listed = hub_class.demo_hub.run_as(
+            hub.names["grader"], hub.prefix, "timeout", "60", python, "-m", "nbgrader",
+            "list", "--inbound", "--Authenticator.plugin_class=nbgrader.auth.NoAuthPlugin",
+            cwd=hub.course_dir, check=False)
+    finally:
+        shutil.rmtree(pipe)
+    assert listed.returncode == 0, listed.stderr[-2000:]
+    output = listed.stdout + listed.stderr
+    # Everyone's real submissions are still listed.
+    assert bob.name in output and alice.name in output, output[-2000:]
