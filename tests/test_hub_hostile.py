@@ -3,9 +3,12 @@
 Alice has her own account and server. With what any learner has (a terminal as herself,
 her server's own hub token), she tries to read bob's work or the answers, to pass her
 work off as bob's, to make the instructor's collect copy the instructor's own files to
-her, to jam the collection, to date late work as on time, and to use her token beyond
-her own server. Every attempt must fail; the ones nbgrader's own exchange lets through
-are closed by autograder/exchange.py (OwnerCheckedCollect), set in nbgrader_config.py.
+her, to jam the collection or the instructor's list, to date late work as on time, to
+make a course's folder in the exchange first, to reach the gradebook, to run script in
+the instructor's formgrader, and to use her token beyond her own server. Every attempt
+must fail; the ones nbgrader's own exchange lets through are closed by
+autograder/exchange.py (OwnerCheckedCollect, RootOwnedList, RootOwnedExchange), set in
+deploy/jupyterhub/nbgrader_config.py.
 """
 
 import json
