@@ -244,9 +244,10 @@ def change_picker(picker, kind):
     """Change the picker as a learner would: another option, or the knob moved on."""
     if kind == "dropdown":
         select = picker.locator("select").first
-        options = select.locator("option").all_inner_texts()
-        current = select.evaluate("node => node.options[node.selectedIndex].text")
-        select.select_option(label=next(o for o in options if o != current))
+        select.page.wait_for_function("node => node.options.length > 1",
+                                      arg=select.element_handle(), timeout=60_000)
+        chosen, count = select.evaluate("node => [node.selectedIndex, node.options.length]")
+        select.select_option(index=(chosen + 1) % count)
     else:
         handle = picker.locator(".noUi-handle").first  # the slider's knob takes arrow keys
         handle.focus()
