@@ -110,3 +110,9 @@ def check_task_anatomy(name: str, tasks: list[str], hidden: list[str] | None = N
     for cell in cells:
         assert cell.source.strip() != "YOUR ANSWER HERE" and cell_info(cell)["points"] > 0
     return cells
+
+
+def answer_lines(cell) -> list[str]:
+    """The non-empty lines of a solution cell's answer region, stripped."""
+    body = cell.source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
+    return [line.strip() for line in body.splitlines() if line.strip()]

@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from exercise_helpers import (
     AlwaysEqual,
+    answer_lines,
     cell_info,
     check_task_anatomy,
     solution_cells,
@@ -109,8 +110,7 @@ def test_every_task_has_a_test_cell_a_solution_and_hints():
 
 def test_the_ramp_starts_short_and_scaffolds_the_long_ones():
     def solution_lines(task):
-        body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1]
-        return [line for line in body.split("### END SOLUTION")[0].splitlines() if line.strip()]
+        return answer_lines(SOLUTION_CELLS[task])
 
     assert len(solution_lines("followed_by_all")) <= 3
     for task in ("all_followers", "candidates"):  # part of the code is given

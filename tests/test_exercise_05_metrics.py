@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from exercise_helpers import (
     AlwaysEqual,
+    answer_lines,
     check_task_anatomy,
     solution_cells,
     solution_namespace,
@@ -312,9 +313,7 @@ def test_a_scorecard_with_a_small_group_is_refused_by_the_report(tmp_path):
 
 def test_a_short_task_first_then_longer_ones_in_steps_with_partial_code():
     def solution_lines(task):
-        body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1].split(
-            "### END SOLUTION")[0]
-        return [line for line in body.splitlines() if line.strip()]
+        return answer_lines(SOLUTION_CELLS[task])
 
     assert len(solution_lines(TASKS[0])) <= 3, "the first task is a short one"
     for task in TASKS:

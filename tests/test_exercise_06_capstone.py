@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from exercise_helpers import (
     AlwaysEqual,
+    answer_lines,
     cell_info,
     check_task_anatomy,
     solution_cells,
@@ -47,8 +48,7 @@ def test_every_task_has_a_test_cell_a_solution_and_hints():
 
 
 def solution_lines(task):
-    body = SOLUTION_CELLS[task].source.split("### BEGIN SOLUTION")[1].split("### END SOLUTION")[0]
-    return [line.strip() for line in body.splitlines() if line.strip()]
+    return answer_lines(SOLUTION_CELLS[task])
 
 
 def given_lines(task):
